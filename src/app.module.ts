@@ -1,0 +1,72 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { BasicAuthGuard, PermissionGuard } from './auth/guards';
+import { WireJsonInterceptor } from './capillary/wire.interceptor';
+import { CommonModule } from './common/common.module';
+import { AppConfigModule } from './config/config.module';
+import { Env } from './config/env';
+import { CustomersModule } from './customers/customers.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ProgramsModule } from './programs/programs.module';
+import { RedemptionsModule } from './redemptions/redemptions.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
+
+@Module({})
+export class AppModule {
+  /** Built at call time so that the environment it validates is the one of this start. */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Env, true>) => ({
+            pinoHttp: {
+              level: config.get('LOG_LEVEL', { infer: true }),
+              // The id was set (and echoed as X-Cap-Requestid) by the first middleware.
+              genReqId: (req: IncomingMessage) => req.id ?? '',
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  'req.headers["idempotency-key"]',
+                ],
+                censor: '[redacted]',
+              },
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
+              },
+              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+            },
+          }),
+        }),
+        CommonModule,
+        DatabaseModule,
+        RateLimitModule,
+        AuthModule,
+        HealthModule,
+        CustomersModule,
+        ProgramsModule,
+        RedemptionsModule,
+      ],
+      providers: [
+        // Order matters: rate limit (per till) → authentication → access group.
+        { provide: APP_GUARD, useClass: TillThrottlerGuard },
+        { provide: APP_GUARD, useClass: BasicAuthGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
+        { provide: APP_INTERCEPTOR, useClass: WireJsonInterceptor },
+      ],
+    };
+  }
+}

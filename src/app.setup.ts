@@ -1,0 +1,71 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { NextFunction, Request, Response } from 'express';
+import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
+import { jsonBodyMiddleware } from './capillary/json-body.middleware';
+
+export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
+
+/** The id the first middleware gave this request (also in the logs and the response header). */
+export const requestIdOf = (req: Request): string => (typeof req.id === 'string' ? req.id : '');
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/** The methods Express has routes for at this path (for 405 answers). */
+function allowedMethodsOf(app: INestApplication): AllowedMethods {
+  return (path: string) => {
+    const express = app.getHttpAdapter().getInstance() as { router?: { stack: RouteLayer[] } };
+    const methods = new Set<string>();
+    for (const layer of express.router?.stack ?? []) {
+      if (!layer.route) continue;
+      try {
+        if (!layer.match(path)) continue;
+      } catch {
+        continue;
+      }
+      for (const [m, on] of Object.entries(layer.route.methods)) {
+        if (on && m !== '_all') methods.add(m.toUpperCase());
+      }
+    }
+    return [...methods].sort();
+  };
+}
+
+/**
+ * Everything about the HTTP surface that must be identical in production and in tests:
+ * request ids, path clean-up, exact-number JSON bodies, the error envelope, OpenAPI.
+ */
+export function configureApp(app: INestApplication, bodyLimit: string): void {
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, req.id);
+    // Real clients build URLs such as //v1.1/points/redeem; route them all the same.
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (path.includes('//'))
+      req.url = path.replace(/\/{2,}/g, '/') + (q === -1 ? '' : req.url.slice(q));
+    next();
+  });
+  app.use(jsonBodyMiddleware(bodyLimit));
+  app.useGlobalFilters(new CapillaryExceptionFilter(allowedMethodsOf(app)));
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Points redemption service')
+    .setDescription(
+      'Capillary-compatible v1.1 points redemption API (redeem, isredeemable, validation codes, reversal) and the admin API.',
+    )
+    .setVersion('1.1')
+    .addBasicAuth(
+      { type: 'http', scheme: 'basic', description: 'till username : md5(password)' },
+      'basic',
+    )
+    .addSecurityRequirements('basic')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+}

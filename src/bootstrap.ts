@@ -1,0 +1,20 @@
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { Env } from './config/env';
+import { NestExpressApplication } from '@nestjs/platform-express';
+
+/** Creates the application exactly as production runs it (main.ts and the tests share it). */
+export async function createApp(env: Env): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  configureApp(app, env.BODY_LIMIT);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,93 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { Request, Response } from 'express';
+import { DatabaseUnavailableError, LockTimeoutError } from '../database/db';
+import { ApiError } from './api-error';
+import { status, v11Envelope, v2Errors } from './envelope';
+import { sendJson } from './send-json';
+
+const MESSAGES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized: invalid credentials',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Unsupported content type: send application/json',
+  422: 'Unprocessable request',
+  429: 'Too many requests: rate limit exceeded',
+  500: 'Internal server error',
+  503: 'Service temporarily unavailable; retry',
+};
+
+/** Finds which methods a path answers to, so a wrong method is a 405 rather than a 404. */
+export type AllowedMethods = (path: string) => string[];
+
+/**
+ * Owns every error body. v2 paths answer `{"errors":[…]}`, everything else the v1.1
+ * envelope; an unknown error is a bare 500 with the request id, its detail only in the log.
+ */
+@Catch()
+export class CapillaryExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly allowedMethods?: AllowedMethods) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const error = this.toApiError(exception, req);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    sendJson(res, error.httpStatus, this.body(error, req));
+  }
+
+  private body(error: ApiError, req: Request): unknown {
+    if (req.path.startsWith('/v2/')) return v2Errors(error.code, error.message);
+    const extra = error.fieldErrors.length > 0 ? { errors: error.fieldErrors } : {};
+    return v11Envelope(status(false, error.code, error.message), extra);
+  }
+
+  private toApiError(exception: unknown, req: Request): ApiError {
+    if (exception instanceof ApiError) return exception;
+    if (exception instanceof DatabaseUnavailableError || exception instanceof LockTimeoutError) {
+      this.logger.warn(`${req.method} ${req.path}: ${exception.message}`);
+      const code = exception instanceof LockTimeoutError ? 521 : HttpStatus.SERVICE_UNAVAILABLE;
+      return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, code, MESSAGES[503], [], {
+        'Retry-After': '1',
+      });
+    }
+    if (exception instanceof HttpException) {
+      let httpStatus: number = exception.getStatus();
+      const headers: Record<string, string> = {};
+      if (httpStatus === 404 && this.allowedMethods) {
+        const allowed = this.allowedMethods(req.path);
+        if (allowed.length > 0) {
+          httpStatus = 405;
+          headers.Allow = allowed.join(', ');
+        }
+      }
+      if (httpStatus === 401) {
+        headers['WWW-Authenticate'] = 'Basic realm="points"';
+      }
+      const message =
+        httpStatus === 404
+          ? `No route for ${req.method} ${req.path}`
+          : (MESSAGES[httpStatus] ?? exception.message);
+      return new ApiError(httpStatus, httpStatus, message, [], headers);
+    }
+    this.logger.error({ err: exception, path: req.path }, 'unexpected error');
+    return new ApiError(500, 500, MESSAGES[500]);
+  }
+}

@@ -1,0 +1,28 @@
+import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
+import { Decimal } from '../common/decimal';
+
+/**
+ * JSON on the wire keeps every number as the literal the client wrote (a LosslessNumber),
+ * so points such as 10.5 or 12345678901234.125 reach the decimal code unchanged, and
+ * responses write decimals without passing through a float.
+ */
+export type WireNumber = LosslessNumber;
+
+export function parseWireJson(text: string): unknown {
+  return parse(text);
+}
+
+export function stringifyWireJson(value: unknown): string {
+  return stringify(value) ?? 'null';
+}
+
+export function isWireNumber(value: unknown): value is WireNumber {
+  return isLosslessNumber(value);
+}
+
+/** A JSON number holding exactly this decimal. */
+export function wireNumber(value: Decimal | string | number): WireNumber {
+  return new LosslessNumber(
+    value instanceof Decimal ? value.toString() : Decimal.of(value).toString(),
+  );
+}

@@ -1,0 +1,150 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads. Validated once at boot; a bad value stops
+ * start-up with a message that names the variable.
+ */
+export class Env {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600000)
+  LOCK_TIMEOUT_MS: number = 5000;
+
+  /** Prefix of the rate-limit keys in Redis, so deployments can share one Redis. */
+  @IsString()
+  @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [A-Za-z0-9_:.-]' })
+  REDIS_KEY_PREFIX: string = 'points:';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE: number = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MAX_BATCH: number = 20;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** How long a verified credential stays cached in memory; 0 turns the cache off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AUTH_CACHE_TTL_MS: number = 60000;
+
+  /** How long an in-flight Idempotency-Key is held before a retry may take it over. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  IDEMPOTENCY_LEASE_MS: number = 30000;
+
+  /** How long a repeat waits for the first request with its key before answering 409. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  IDEMPOTENCY_WAIT_MS: number = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(24)
+  IDEMPOTENCY_TTL_HOURS: number = 48;
+
+  /** Period of the sweeper that writes EXPIRY ledger entries for lapsed lots; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  EXPIRY_SWEEP_INTERVAL_MS: number = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DB_POOL_SIZE: number = 20;
+
+  @IsString()
+  @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })
+  BODY_LIMIT: string = '100kb';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT: number = 54329;
+
+  @IsString()
+  EMBEDDED_PG_DIR: string = './.data/postgres';
+
+  /** Key for the HMAC that stores validation codes; generated under ./.data when unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/, { message: 'OTP_SECRET must be at least 32 characters' })
+  OTP_SECRET?: string;
+
+  /** Seed demo data on start: auto (only an empty embedded database), always, never. */
+  @IsIn(['auto', 'always', 'never'])
+  SEED_ON_START: 'auto' | 'always' | 'never' = 'auto';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS: number = 10000;
+}
+
+export class EnvError extends Error {}
+
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const known = Object.keys(new Env());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OTP_SECRET']) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const why = Object.values(e.constraints ?? {}).join('; ');
+      return `${e.property}=${JSON.stringify(picked[e.property])}: ${why}`;
+    });
+    throw new EnvError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return env;
+}

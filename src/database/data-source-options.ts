@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+
+/** One definition of the connection, shared by the app, the CLI data source and the tests. */
+export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    migrations: [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')],
+    entities: [],
+    logging: false,
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: 'points-redemption',
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './bootstrap';
+import { Env, EnvError, validateEnv } from './config/env';
+import { Db } from './database/db';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { seedDemo } from './database/seed';
+
+const logger = new Logger('Main');
+
+async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<void> {
+  if (env.SEED_ON_START === 'never') return;
+  if (env.SEED_ON_START === 'auto') {
+    if (!embedded) return;
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM org');
+    if (n > 0) return;
+  }
+  const { created } = await db.transaction((tx) => seedDemo(tx));
+  if (created) logger.log('seeded the demo organisations (see README: seed credentials)');
+}
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = validateEnv(process.env);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  if (!env.DATABASE_URL) {
+    const started = Date.now();
+    embedded = await startEmbeddedPostgres({
+      dataDir: env.EMBEDDED_PG_DIR,
+      port: env.EMBEDDED_PG_PORT,
+      database: 'points',
+      log:
+        env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? (l) => logger.debug(l) : undefined,
+    });
+    process.env.DATABASE_URL = embedded.url;
+    logger.log(
+      `embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${env.EMBEDDED_PG_DIR}, DATABASE_URL=${embedded.url})`,
+    );
+  }
+
+  const app = await createApp(env);
+  await seedIfWanted(app.get(Db), env, embedded !== undefined);
+  const server = await app.listen(env.PORT);
+  logger.log(`serving on port ${env.PORT}`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    logger.log(`${signal}: draining in-flight requests`);
+    const force = setTimeout(() => {
+      logger.warn('shutdown timed out; closing remaining connections');
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    app
+      .close()
+      .then(() => embedded?.stop())
+      .then(() => {
+        logger.log('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,424 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Principal } from '../auth/principal';
+import { batchStatus, v11Envelope } from '../capillary/envelope';
+import { itemStatus } from '../capillary/status-codes';
+import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { WireResponse } from '../capillary/wire-response';
+import { Clock } from '../common/clock';
+import { randomCode } from '../common/codes';
+import { Decimal } from '../common/decimal';
+import { Outcome } from '../common/outcome';
+import { Env } from '../config/env';
+import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { Db, LockTimeoutError, Sql } from '../database/db';
+import { Group, GroupRepository } from '../groups/group.repository';
+import {
+  IdempotencyLease,
+  IdempotencyService,
+  LeaseLostError,
+} from '../idempotency/idempotency.service';
+import { OrgConfig, OrgConfigRepository } from '../programs/org-config.repository';
+import { checkProgramRules } from '../programs/program-rules';
+import { Program, ProgramRepository } from '../programs/program.repository';
+import { MissedCallRepository } from '../validation-codes/missed-call.repository';
+import { OtpSecret } from '../validation-codes/otp-secret';
+import { ValidationCodeRepository } from '../validation-codes/validation-code.repository';
+import { allocate } from '../wallets/allocate';
+import { Actor, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
+import {
+  firstItemProblem,
+  parseRedeemBody,
+  parseRedeemQuery,
+  RedeemItem,
+  RedeemQuery,
+} from './redeem-request';
+import { RedemptionRepository } from './redemption.repository';
+
+/** How a redemption is validated, decided from the query and the org's configuration. */
+type Validation =
+  { kind: 'NONE' } | { kind: 'SKIPPED' } | { kind: 'SMS'; code: string } | { kind: 'MISSED_CALL' };
+
+/** Everything about one request that is the same for all of its items. */
+interface RequestContext {
+  principal: Principal;
+  requestId: string;
+  query: RedeemQuery;
+  program: Program | undefined;
+  config: OrgConfig;
+  customFieldNames: Set<string>;
+}
+
+/** An item that passed every check that needs no lock. */
+interface Prepared {
+  item: RedeemItem;
+  points: Decimal;
+  customer: CustomerRow;
+  program: Program;
+  group: Group | undefined;
+  validation: Validation;
+}
+
+interface Redeemed {
+  redemptionId: string;
+  code: string;
+  balance: Decimal;
+}
+
+/** One item's wire JSON and whether it succeeded. */
+export interface ItemResult {
+  ok: boolean;
+  json: Record<string, unknown>;
+}
+
+class Rollback extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(outcome);
+  }
+}
+
+const REDEMPTION_CODE_LENGTH = 6;
+const RETRY_ON_CODE_COLLISION = { retryOnConstraints: ['redemption_org_id_code_key'] };
+
+@Injectable()
+export class RedemptionService {
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly programs: ProgramRepository,
+    private readonly orgConfigs: OrgConfigRepository,
+    private readonly customers: CustomerRepository,
+    private readonly groups: GroupRepository,
+    private readonly wallets: WalletRepository,
+    private readonly redemptions: RedemptionRepository,
+    private readonly codes: ValidationCodeRepository,
+    private readonly missedCalls: MissedCallRepository,
+    private readonly otpSecret: OtpSecret,
+    private readonly idempotency: IdempotencyService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.maxBatch = config.get('MAX_BATCH', { infer: true });
+  }
+
+  /** `POST|GET /v1.1/points/redeem`: each item in its own transaction, in request order. */
+  async redeem(
+    principal: Principal,
+    requestId: string,
+    rawQuery: Record<string, unknown>,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<WireResponse> {
+    const items = parseRedeemBody(body, this.maxBatch);
+    const key = IdempotencyService.validKey(idempotencyKey);
+    let lease: IdempotencyLease | undefined;
+    if (key !== undefined) {
+      const hash = IdempotencyService.requestHash('redeem', '/v1.1/points/redeem', rawQuery, body);
+      const begun = await this.idempotency.begin(principal.orgId, key, hash);
+      if (begun instanceof WireResponse) return begun;
+      lease = begun;
+    }
+    try {
+      const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), items);
+      const results: ItemResult[] = [];
+      for (const [index, item] of items.entries()) {
+        const stored = lease?.done.get(index);
+        if (stored) {
+          results.push({ ok: stored.ok, json: JSON.parse(stored.json) as Record<string, unknown> });
+          continue;
+        }
+        results.push(await this.redeemItem(ctx, item, index, lease));
+      }
+      const response = this.response(ctx.config, results);
+      if (lease) await this.idempotency.complete(lease, response);
+      return response;
+    } catch (err) {
+      if (lease && !(err instanceof LeaseLostError)) await this.idempotency.abandon(lease);
+      throw err;
+    }
+  }
+
+  private async context(
+    principal: Principal,
+    requestId: string,
+    query: RedeemQuery,
+    items: RedeemItem[],
+  ): Promise<RequestContext> {
+    const [config, program, fieldRows] = await Promise.all([
+      this.orgConfigs.get(this.db, principal.orgId),
+      query.programId === 'invalid'
+        ? Promise.resolve(undefined)
+        : this.programs.find(this.db, principal.orgId, query.programId),
+      items.some((i) => Array.isArray(i.customFields) && i.customFields.length > 0)
+        ? this.db.query<{ name: string }>(
+            `SELECT name FROM custom_field WHERE org_id = $1 AND scope = 'redemption'`,
+            [principal.orgId],
+          )
+        : Promise.resolve([]),
+    ]);
+    return {
+      principal,
+      requestId,
+      query,
+      program,
+      config,
+      customFieldNames: new Set(fieldRows.map((r) => r.name)),
+    };
+  }
+
+  private async redeemItem(
+    ctx: RequestContext,
+    item: RedeemItem,
+    index: number,
+    lease: IdempotencyLease | undefined,
+  ): Promise<ItemResult> {
+    const prepared = await this.prepare(ctx, item);
+    let result: ItemResult;
+    if ('outcome' in prepared) {
+      result = this.failure(item, prepared.customer, prepared.outcome);
+    } else {
+      try {
+        result = await this.db.transaction(async (tx) => {
+          const redeemed = await this.execute(tx, ctx, prepared);
+          if (typeof redeemed === 'string') return this.failure(item, prepared.customer, redeemed);
+          const success = this.success(prepared, redeemed);
+          // Recorded in the redemption's own transaction: a retry never redeems twice.
+          if (lease) await this.idempotency.recordItem(tx, lease, index, this.stored(success));
+          return success;
+        }, RETRY_ON_CODE_COLLISION);
+      } catch (err) {
+        if (err instanceof Rollback) result = this.failure(item, prepared.customer, err.outcome);
+        else if (err instanceof LockTimeoutError)
+          result = this.failure(item, prepared.customer, 'WALLET_LOCKED');
+        else throw err;
+      }
+    }
+    if (lease && !lease.done.has(index)) {
+      await this.idempotency.recordItem(this.db, lease, index, this.stored(result));
+    }
+    return result;
+  }
+
+  private stored(result: ItemResult): { ok: boolean; json: string } {
+    return { ok: result.ok, json: stringifyWireJson(result.json) };
+  }
+
+  /** Every check that needs no lock, in the order the item codes are reported. */
+  private async prepare(
+    ctx: RequestContext,
+    item: RedeemItem,
+  ): Promise<Prepared | { outcome: Outcome; customer?: CustomerRow }> {
+    const problem = firstItemProblem(item);
+    if (problem) return { outcome: problem };
+    if (!ctx.program) return { outcome: 'UNKNOWN_PROGRAM' };
+    const identifier = item.customer;
+    if (typeof identifier === 'string') return { outcome: 'MISSING_CUSTOMER_IDENTIFIER' };
+    const orgId = ctx.principal.orgId;
+    const customer = await this.customers.findByIdentifier(this.db, orgId, identifier);
+    if (!customer) return { outcome: 'CUSTOMER_NOT_FOUND' };
+    const fail = (outcome: Outcome) => ({ outcome, customer });
+    if (customer.fraud_status !== 'NONE') return fail('FRAUD_CUSTOMER');
+    if (
+      Array.isArray(item.customFields) &&
+      item.customFields.some((f) => !ctx.customFieldNames.has(f.name))
+    )
+      return fail('UNKNOWN_CUSTOM_FIELD');
+
+    const isGroup = ctx.query.group !== undefined || item.groupRedemption;
+    if (ctx.config.enable_group_programs_redemption && !isGroup)
+      return fail('GROUP_REDEMPTION_REQUIRED');
+    let group: Group | undefined;
+    if (isGroup) {
+      group = ctx.query.group
+        ? await this.groups.resolve(this.db, orgId, ctx.query.group)
+        : await this.groups.onlyGroupOf(this.db, orgId, customer.id);
+      if (!group) return fail('GROUP_NOT_FOUND');
+      if (!group.redemptionEnabled) return fail('GROUP_REDEMPTION_DISABLED');
+      if (!(await this.groups.isMember(this.db, group, customer.id)))
+        return fail('GROUP_NOT_FOUND');
+    }
+
+    if (!item.points.ok) return fail(item.points.outcome);
+    const points = item.points.points;
+    const rule = checkProgramRules(points, ctx.program);
+    if (rule) return fail(rule);
+
+    const validation = this.validationFor(ctx, item, customer);
+    if ('outcome' in validation) return fail(validation.outcome);
+    return { item, points, customer, program: ctx.program, group, validation };
+  }
+
+  private validationFor(
+    ctx: RequestContext,
+    item: RedeemItem,
+    customer: CustomerRow,
+  ): Validation | { outcome: Outcome } {
+    if (ctx.query.skipValidation) {
+      return ctx.config.require_validation
+        ? { outcome: 'VALIDATION_REQUIRED' }
+        : { kind: 'SKIPPED' };
+    }
+    if (ctx.query.validationType === 'MISSED_CALL') {
+      if (!ctx.config.missed_call_enabled) return { outcome: 'MISSED_CALL_DISABLED' };
+      return customer.mobile ? { kind: 'MISSED_CALL' } : { outcome: 'NO_MISSED_CALL' };
+    }
+    if (item.validationCode !== null) return { kind: 'SMS', code: item.validationCode };
+    return ctx.config.otp_required ? { outcome: 'VALIDATION_CODE_INVALID' } : { kind: 'NONE' };
+  }
+
+  /**
+   * The transaction of one redemption: lock the wallet, then check against the locked row,
+   * then validate (code or missed call, locked after the wallet), then write. Returns an
+   * outcome for failures that keep their writes (expired lots, counted wrong codes) and
+   * throws Rollback for those that must leave nothing behind.
+   */
+  private async execute(tx: Sql, ctx: RequestContext, p: Prepared): Promise<Redeemed | Outcome> {
+    const now = this.clock.now();
+    const orgId = ctx.principal.orgId;
+    const actor: Actor & { id: number } = {
+      type: 'till',
+      id: ctx.principal.userId,
+      requestId: ctx.requestId,
+    };
+    const owner: WalletOwner = p.group ? { groupId: p.group.id } : { customerId: p.customer.id };
+    const wallet = await this.wallets.lock(tx, p.program.id, owner);
+    const ern = p.item.externalReferenceNumber;
+    if (ern !== null && (await this.redemptions.externalReferenceUsed(tx, orgId, ern)))
+      return 'DUPLICATE_EXTERNAL_REFERENCE';
+    if (!wallet) return 'INSUFFICIENT_POINTS';
+
+    const lots = await this.wallets.openLots(tx, wallet.id);
+    const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
+    const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
+    wallet.balance = await this.wallets.expireLots(tx, wallet, lapsed, now, actor);
+    if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
+    const allocations = allocate(live, p.points);
+    if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
+
+    let missedCallId: string | undefined;
+    if (p.validation.kind === 'SMS') {
+      const valid = await this.codes.check(tx, {
+        orgId,
+        customerId: p.customer.id,
+        programId: p.program.id,
+        codeHash: this.otpSecret.hash(p.customer.id, p.validation.code),
+        maxAttempts: ctx.config.otp_max_attempts,
+        now,
+      });
+      if (!valid) return 'VALIDATION_CODE_INVALID';
+    } else if (p.validation.kind === 'MISSED_CALL') {
+      const since = new Date(now.getTime() - ctx.config.otp_validity_minutes * 60_000);
+      missedCallId = await this.missedCalls.lockOpen(
+        tx,
+        orgId,
+        p.customer.mobile ?? '',
+        since,
+        now,
+      );
+      if (!missedCallId) return 'NO_MISSED_CALL';
+    }
+
+    const balance = wallet.balance.sub(p.points);
+    const record = {
+      orgId,
+      code: randomCode(REDEMPTION_CODE_LENGTH),
+      wallet,
+      programId: p.program.id,
+      customerId: p.customer.id,
+      groupId: p.group?.id ?? null,
+      points: p.points,
+      redeemedValue: p.points.mul(p.program.pointsCurrencyRatio),
+      transactionNumber: p.item.transactionNumber,
+      externalReferenceNumber: ern,
+      validationCode: p.validation.kind === 'SMS' ? p.validation.code : '',
+      validationType: p.validation.kind,
+      redemptionTime: p.item.redemptionTime instanceof Date ? p.item.redemptionTime : now,
+      notes: p.item.notes,
+      purpose: p.item.purpose,
+      customFields: Array.isArray(p.item.customFields) ? p.item.customFields : [],
+      actor,
+      now,
+    };
+    const redemptionId = await this.redemptions.insert(tx, record);
+    if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE');
+    await this.redemptions.applySpend(tx, redemptionId, record, allocations, balance);
+    if (p.validation.kind === 'SMS') {
+      await this.codes.consumeAll(tx, p.customer.id, p.program.id, redemptionId, now);
+    } else if (missedCallId) {
+      await this.missedCalls.consume(tx, missedCallId, redemptionId, now);
+    }
+    return { redemptionId, code: record.code, balance };
+  }
+
+  private identity(item: RedeemItem, customer: CustomerRow | undefined): Record<string, string> {
+    return {
+      mobile: customer?.mobile ?? item.customerEcho.mobile ?? '',
+      email: customer?.email ?? item.customerEcho.email ?? '',
+      external_id: customer?.external_id ?? item.customerEcho.external_id ?? '',
+      user_id: customer ? String(customer.id) : '',
+    };
+  }
+
+  private success(p: Prepared, r: Redeemed): ItemResult {
+    const value = wireNumber(p.points.mul(p.program.pointsCurrencyRatio));
+    return {
+      ok: true,
+      json: {
+        ...this.identity(p.item, p.customer),
+        redemption_id: r.code,
+        points_redeemed: p.points.toString(),
+        redemption_purpose: p.item.purpose,
+        redeemed_value: value,
+        redeemed_local_value: value,
+        balance: wireNumber(r.balance),
+        side_effects: {
+          effect: [
+            {
+              id: Number(r.redemptionId),
+              case_value: 'false',
+              num_points: wireNumber(p.points),
+              currency_value: value,
+              validation_code: p.validation.kind === 'SMS' ? p.validation.code : '',
+              points_redemption_summary_id: r.redemptionId,
+              redeemed_on_bill_number: p.item.transactionNumber,
+              redeemed_on_bill_id: -1,
+              type: 'points',
+            },
+          ],
+        },
+        item_status: itemStatus('REDEEMED'),
+      },
+    };
+  }
+
+  private failure(
+    item: RedeemItem,
+    customer: CustomerRow | undefined,
+    outcome: Outcome,
+  ): ItemResult {
+    return {
+      ok: false,
+      json: {
+        ...this.identity(item, customer),
+        points_redeemed: item.points.ok ? item.points.points.toString() : '',
+        redemption_purpose: item.purpose,
+        redeemed_value: 0,
+        redeemed_local_value: 0,
+        side_effects: { effect: [] },
+        item_status: itemStatus(outcome),
+      },
+    };
+  }
+
+  private response(config: OrgConfig, results: ItemResult[]): WireResponse {
+    const successes = results.filter((r) => r.ok).length;
+    const points = results.length === 1 ? results[0].json : results.map((r) => r.json);
+    const body = v11Envelope(batchStatus(successes, results.length), { responses: { points } });
+    const httpStatus =
+      successes === 0 && config.failed_item_http_status === 400
+        ? HttpStatus.BAD_REQUEST
+        : HttpStatus.OK;
+    return new WireResponse(httpStatus, stringifyWireJson(body));
+  }
+}

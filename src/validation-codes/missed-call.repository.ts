@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { Sql } from '../database/db';
+
+@Injectable()
+export class MissedCallRepository {
+  async record(sql: Sql, orgId: number, mobile: string, at: Date): Promise<string> {
+    const [row] = await sql.query<{ id: string }>(
+      'INSERT INTO missed_call (org_id, mobile, called_at) VALUES ($1, $2, $3) RETURNING id',
+      [orgId, mobile, at],
+    );
+    return row.id;
+  }
+
+  /** Locks the oldest unconsumed call from this mobile since `since`; after the wallet lock. */
+  async lockOpen(
+    tx: Sql,
+    orgId: number,
+    mobile: string,
+    since: Date,
+    now: Date,
+  ): Promise<string | undefined> {
+    const [row] = await tx.query<{ id: string }>(
+      `SELECT id FROM missed_call
+        WHERE org_id = $1 AND mobile = $2 AND consumed_at IS NULL AND called_at > $3 AND called_at <= $4
+        ORDER BY called_at LIMIT 1 FOR UPDATE`,
+      [orgId, mobile, since, now],
+    );
+    return row?.id;
+  }
+
+  async consume(tx: Sql, id: string, redemptionId: string, now: Date): Promise<void> {
+    await tx.query('UPDATE missed_call SET consumed_at = $2, redemption_id = $3 WHERE id = $1', [
+      id,
+      now,
+      redemptionId,
+    ]);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Sql } from '../database/db';
+
+export interface CodeCheck {
+  orgId: number;
+  customerId: number;
+  programId: number;
+  codeHash: string;
+  maxAttempts: number;
+  now: Date;
+}
+
+const sameHash = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+@Injectable()
+export class ValidationCodeRepository {
+  /**
+   * Whether `codeHash` matches one of the customer's live codes (unexpired, unused, not
+   * locked by too many wrong tries). A wrong code counts an attempt against every live code.
+   * Locks the codes: call after the wallet lock (the fixed lock order).
+   */
+  async check(tx: Sql, c: CodeCheck): Promise<boolean> {
+    const live = await tx.query<{ id: string; code_hash: string; failed_attempts: number }>(
+      `SELECT id, code_hash, failed_attempts FROM validation_code
+        WHERE customer_id = $1 AND program_id = $2 AND used_at IS NULL AND expires_at > $3
+        ORDER BY id FOR UPDATE`,
+      [c.customerId, c.programId, c.now],
+    );
+    const usable = live.filter((r) => r.failed_attempts < c.maxAttempts);
+    if (usable.some((r) => sameHash(r.code_hash, c.codeHash))) return true;
+    if (live.length > 0) {
+      await tx.query(
+        `UPDATE validation_code SET failed_attempts = failed_attempts + 1 WHERE id = ANY($1::bigint[])`,
+        [live.map((r) => r.id)],
+      );
+    }
+    return false;
+  }
+
+  /** A successful redemption uses up every live code of the customer and program. */
+  async consumeAll(
+    tx: Sql,
+    customerId: number,
+    programId: number,
+    redemptionId: string,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE validation_code SET used_at = $3, redemption_id = $4
+        WHERE customer_id = $1 AND program_id = $2 AND used_at IS NULL AND expires_at > $3`,
+      [customerId, programId, now, redemptionId],
+    );
+  }
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { Decimal } from '../common/decimal';
+import { Sql } from '../database/db';
+
+export type WalletOwner = { customerId: number } | { groupId: number };
+
+export interface Actor {
+  type: 'till' | 'admin' | 'system';
+  id: number | null;
+  requestId: string;
+}
+
+export interface LockedWallet {
+  id: string;
+  orgId: number;
+  balance: Decimal;
+}
+
+export interface OpenLot {
+  id: string;
+  remaining: Decimal;
+  expiresAt: Date | null;
+}
+
+interface WalletRow {
+  id: string;
+  org_id: number;
+  balance: string;
+}
+
+const ownerColumn = (owner: WalletOwner): string =>
+  'customerId' in owner ? 'customer_id' : 'group_id';
+const ownerId = (owner: WalletOwner): number =>
+  'customerId' in owner ? owner.customerId : owner.groupId;
+
+/**
+ * Wallet rows, their lots and the ledger. Every method that changes a wallet expects the
+ * caller's transaction to hold the wallet's row lock (see `lock`).
+ */
+@Injectable()
+export class WalletRepository {
+  /** Locks the wallet of this owner and program; undefined when it has never held points. */
+  async lock(tx: Sql, programId: number, owner: WalletOwner): Promise<LockedWallet | undefined> {
+    const [row] = await tx.query<WalletRow>(
+      `SELECT id, org_id, balance FROM wallet
+        WHERE program_id = $1 AND ${ownerColumn(owner)} = $2 FOR UPDATE`,
+      [programId, ownerId(owner)],
+    );
+    return row && { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+  }
+
+  async lockById(tx: Sql, walletId: string): Promise<LockedWallet> {
+    const [row] = await tx.query<WalletRow>(
+      `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE`,
+      [walletId],
+    );
+    return { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+  }
+
+  /** Creates the wallet if needed, then locks it. */
+  async lockOrCreate(
+    tx: Sql,
+    orgId: number,
+    programId: number,
+    owner: WalletOwner,
+  ): Promise<LockedWallet> {
+    await tx.query(
+      `INSERT INTO wallet (org_id, program_id, ${ownerColumn(owner)}) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING`,
+      [orgId, programId, ownerId(owner)],
+    );
+    const wallet = await this.lock(tx, programId, owner);
+    if (!wallet) throw new Error('wallet vanished after insert');
+    return wallet;
+  }
+
+  /** Lots with points left, in spending order: earliest expiry, no expiry last, then age, then id. */
+  async openLots(tx: Sql, walletId: string): Promise<OpenLot[]> {
+    const rows = await tx.query<{ id: string; remaining: string; expires_at: Date | null }>(
+      `SELECT id, remaining, expires_at FROM lot
+        WHERE wallet_id = $1 AND remaining > 0
+        ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC`,
+      [walletId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      remaining: Decimal.of(r.remaining),
+      expiresAt: r.expires_at,
+    }));
+  }
+
+  /**
+   * Writes off lapsed lots: EXPIRY ledger rows, lots emptied, wallet reduced. Returns the
+   * wallet's balance afterwards.
+   */
+  async expireLots(
+    tx: Sql,
+    wallet: LockedWallet,
+    lapsed: OpenLot[],
+    now: Date,
+    actor: Actor,
+  ): Promise<Decimal> {
+    if (lapsed.length === 0) return wallet.balance;
+    let balance = wallet.balance;
+    const balances: string[] = [];
+    for (const lot of lapsed) {
+      balance = balance.sub(lot.remaining);
+      balances.push(balance.toString());
+    }
+    const total = wallet.balance.sub(balance);
+    await tx.query(
+      `WITH lapsed AS (
+         SELECT * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[]) AS l(lot_id, amount, balance_after)
+       ), emptied AS (
+         UPDATE lot SET remaining = 0, expired_at = $5 FROM lapsed WHERE lot.id = lapsed.lot_id
+       ), ledger AS (
+         INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, actor_id, request_id)
+         SELECT $6, $1, lot_id, 'EXPIRY', -amount, balance_after, $7, $8, $9 FROM lapsed
+       )
+       UPDATE wallet SET balance = balance - $10, expired = expired + $10, updated_at = $5 WHERE id = $1`,
+      [
+        wallet.id,
+        lapsed.map((l) => l.id),
+        lapsed.map((l) => l.remaining.toString()),
+        balances,
+        now,
+        wallet.orgId,
+        actor.type,
+        actor.id,
+        actor.requestId,
+        total.toString(),
+      ],
+    );
+    return balance;
+  }
+
+  /** Adds a lot and its CREDIT ledger row. Returns the new lot id and balance. */
+  async credit(
+    tx: Sql,
+    wallet: LockedWallet,
+    amount: Decimal,
+    earnedAt: Date,
+    expiresAt: Date | null,
+    note: string,
+    actor: Actor,
+  ): Promise<{ lotId: string; balance: Decimal }> {
+    const balance = wallet.balance.add(amount);
+    const [row] = await tx.query<{ id: string }>(
+      `WITH new_lot AS (
+         INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at, expires_at, note)
+         VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id
+       ), ledger AS (
+         INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, actor_id, request_id)
+         SELECT $1, $2, id, 'CREDIT', $3, $7, $8, $9, $10 FROM new_lot
+       ), w AS (
+         UPDATE wallet SET balance = $7, lifetime_points = lifetime_points + $3, updated_at = $4 WHERE id = $2
+       )
+       SELECT id FROM new_lot`,
+      [
+        wallet.orgId,
+        wallet.id,
+        amount.toString(),
+        earnedAt,
+        expiresAt,
+        note,
+        balance.toString(),
+        actor.type,
+        actor.id,
+        actor.requestId,
+      ],
+    );
+    return { lotId: row.id, balance };
+  }
+}
