@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BasicAuthGuard, PermissionGuard } from './auth/guards';
 import { WireJsonInterceptor } from './capillary/wire.interceptor';
@@ -59,6 +60,7 @@ export class AppModule {
         CustomersModule,
         ProgramsModule,
         RedemptionsModule,
+        AdminModule,
       ],
       providers: [
         // Order matters: rate limit (per till) → authentication → access group.

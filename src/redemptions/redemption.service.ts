@@ -288,10 +288,7 @@ export class RedemptionService {
       return 'DUPLICATE_EXTERNAL_REFERENCE';
     if (!wallet) return 'INSUFFICIENT_POINTS';
 
-    const lots = await this.wallets.openLots(tx, wallet.id);
-    const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
-    const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
-    wallet.balance = await this.wallets.expireLots(tx, wallet, lapsed, now, actor);
+    const { live } = await this.wallets.sweep(tx, wallet, now, actor);
     if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
     const allocations = allocate(live, p.points);
     if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);

@@ -134,6 +134,23 @@ export class WalletRepository {
     return balance;
   }
 
+  /**
+   * Locks the wallet's lots for spending: lapsed lots are written off first (the lazy half
+   * of expiry), so the returned balance and live lots count unexpired points only.
+   */
+  async sweep(
+    tx: Sql,
+    wallet: LockedWallet,
+    now: Date,
+    actor: Actor,
+  ): Promise<{ balance: Decimal; live: OpenLot[] }> {
+    const lots = await this.openLots(tx, wallet.id);
+    const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
+    const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
+    wallet.balance = await this.expireLots(tx, wallet, lapsed, now, actor);
+    return { balance: wallet.balance, live };
+  }
+
   /** Adds a lot and its CREDIT ledger row. Returns the new lot id and balance. */
   async credit(
     tx: Sql,

@@ -1,0 +1,196 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
+import { requestIdOf } from '../app.setup';
+import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
+import { Principal } from '../auth/principal';
+import { ValidationError } from 'class-validator';
+import { ApiError, FieldError } from '../capillary/api-error';
+import { AdminBodyPipe } from './admin-body.pipe';
+import { AdminService } from './admin.service';
+import {
+  CreditDto,
+  CustomerCreateDto,
+  CustomerPatchDto,
+  CustomFieldDto,
+  GroupCreateDto,
+  GroupMemberDto,
+  GroupPatchDto,
+  MissedCallDto,
+  OrgConfigPatchDto,
+  ProgramCreateDto,
+  ProgramPatchDto,
+  TillCreateDto,
+} from './dto/admin.dto';
+
+function flattenErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenErrors(e.children ?? [], field)];
+  });
+}
+
+/** Unknown fields are a 400 here (unlike the tolerant v1.1 bodies). */
+const strict = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => ApiError.badRequest('Validation failed', flattenErrors(errors)),
+});
+
+const id = new ParseIntPipe({
+  exceptionFactory: () =>
+    ApiError.badRequest('id must be an integer', [{ field: 'id', message: 'must be an integer' }]),
+});
+
+@ApiTags('admin')
+@Controller('admin')
+@RequirePermission('admin', 'write')
+@UsePipes(new AdminBodyPipe(), strict)
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('config')
+  getConfig(@CurrentPrincipal() p: Principal) {
+    return this.admin.getConfig(p);
+  }
+
+  @Patch('config')
+  patchConfig(@CurrentPrincipal() p: Principal, @Body() dto: OrgConfigPatchDto) {
+    return this.admin.patchConfig(p, dto);
+  }
+
+  @Get('programs')
+  listPrograms(@CurrentPrincipal() p: Principal) {
+    return this.admin.listPrograms(p);
+  }
+
+  @Post('programs')
+  createProgram(@CurrentPrincipal() p: Principal, @Body() dto: ProgramCreateDto) {
+    return this.admin.createProgram(p, dto);
+  }
+
+  @Patch('programs/:id')
+  patchProgram(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) programId: number,
+    @Body() dto: ProgramPatchDto,
+  ) {
+    return this.admin.patchProgram(p, programId, dto);
+  }
+
+  @Get('access-groups')
+  listAccessGroups(@CurrentPrincipal() p: Principal) {
+    return this.admin.listAccessGroups(p);
+  }
+
+  @Get('tills')
+  listTills(@CurrentPrincipal() p: Principal) {
+    return this.admin.listTills(p);
+  }
+
+  @Post('tills')
+  createTill(@CurrentPrincipal() p: Principal, @Body() dto: TillCreateDto) {
+    return this.admin.createTill(p, dto);
+  }
+
+  @Post('customers')
+  createCustomer(@CurrentPrincipal() p: Principal, @Body() dto: CustomerCreateDto) {
+    return this.admin.createCustomer(p, dto);
+  }
+
+  @Get('customers/:id')
+  getCustomer(@CurrentPrincipal() p: Principal, @Param('id', id) customerId: number) {
+    return this.admin.getCustomer(p, customerId);
+  }
+
+  @Patch('customers/:id')
+  patchCustomer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) customerId: number,
+    @Body() dto: CustomerPatchDto,
+  ) {
+    return this.admin.patchCustomer(p, customerId, dto);
+  }
+
+  @Post('points/credit')
+  credit(@CurrentPrincipal() p: Principal, @Req() req: Request, @Body() dto: CreditDto) {
+    return this.admin.credit(p, requestIdOf(req), dto);
+  }
+
+  @Post('groups')
+  createGroup(@CurrentPrincipal() p: Principal, @Body() dto: GroupCreateDto) {
+    return this.admin.createGroup(p, dto);
+  }
+
+  @Get('groups/:id')
+  getGroup(@CurrentPrincipal() p: Principal, @Param('id', id) groupId: number) {
+    return this.admin.getGroup(p, groupId);
+  }
+
+  @Patch('groups/:id')
+  patchGroup(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) groupId: number,
+    @Body() dto: GroupPatchDto,
+  ) {
+    return this.admin.patchGroup(p, groupId, dto);
+  }
+
+  @Post('groups/:id/members')
+  addGroupMember(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) groupId: number,
+    @Body() dto: GroupMemberDto,
+  ) {
+    return this.admin.addGroupMember(p, groupId, dto.customer_id);
+  }
+
+  @Post('missed-calls')
+  recordMissedCall(@CurrentPrincipal() p: Principal, @Body() dto: MissedCallDto) {
+    return this.admin.recordMissedCall(p, dto.mobile);
+  }
+
+  @Get('notifications')
+  listNotifications(@CurrentPrincipal() p: Principal, @Query('customer_id') customerId?: string) {
+    if (customerId !== undefined && !/^\d{1,9}$/.test(customerId)) {
+      throw ApiError.badRequest('customer_id must be an integer', [
+        { field: 'customer_id', message: 'must be an integer' },
+      ]);
+    }
+    return this.admin.listNotifications(
+      p,
+      customerId === undefined ? undefined : Number(customerId),
+    );
+  }
+
+  @Get('custom-fields')
+  listCustomFields(@CurrentPrincipal() p: Principal) {
+    return this.admin.listCustomFields(p);
+  }
+
+  @Post('custom-fields')
+  createCustomField(@CurrentPrincipal() p: Principal, @Body() dto: CustomFieldDto) {
+    return this.admin.createCustomField(p, dto.name);
+  }
+
+  @Get('ledger/verify')
+  @HttpCode(200)
+  verifyLedger(@CurrentPrincipal() p: Principal) {
+    return this.admin.verifyLedger(p);
+  }
+}
