@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ProgramsModule } from './programs/programs.module';
 import { RedemptionsModule } from './redemptions/redemptions.module';
+import { ReversalsModule } from './reversals/reversals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
 
@@ -60,6 +61,7 @@ export class AppModule {
         CustomersModule,
         ProgramsModule,
         RedemptionsModule,
+        ReversalsModule,
         AdminModule,
       ],
       providers: [

@@ -20,4 +20,14 @@ export class CustomersController {
   get(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
     return this.customers.get(principal, query);
   }
+
+  @Get('redemptions')
+  @RequirePermission('customer', 'read')
+  @ApiOperation({ summary: "A customer's redemptions, newest first, with their reversals" })
+  @ApiQuery({ name: 'mobile', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-100, default 10' })
+  @ApiQuery({ name: 'offset', required: false })
+  redemptions(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
+    return this.customers.redemptions(principal, query);
+  }
 }

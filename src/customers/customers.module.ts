@@ -3,10 +3,16 @@ import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { WalletSummaryRepository } from './wallet-summary.repository';
+import { RedemptionHistoryRepository } from './redemption-history.repository';
 
 @Module({
   controllers: [CustomersController],
-  providers: [CustomersService, CustomerRepository, WalletSummaryRepository],
+  providers: [
+    CustomersService,
+    CustomerRepository,
+    WalletSummaryRepository,
+    RedemptionHistoryRepository,
+  ],
   exports: [CustomerRepository, WalletSummaryRepository],
 })
 export class CustomersModule {}

@@ -9,6 +9,8 @@ import { Db } from '../database/db';
 import { CustomerRepository, CustomerRow } from './customer.repository';
 import { pickIdentifier } from './identifier';
 import { WalletSummaryRepository, WalletSummaryRow } from './wallet-summary.repository';
+import { RedemptionHistoryRepository } from './redemption-history.repository';
+import { Outcome } from '../common/outcome';
 
 /** The identifier fields of a customer as Capillary shows them ('' when absent). */
 export function customerIdentifiers(c: CustomerRow | undefined): Record<string, string> {
@@ -20,6 +22,9 @@ export function customerIdentifiers(c: CustomerRow | undefined): Record<string, 
   };
 }
 
+const ALL_FAILED = status(false, 500, 'All requests have failed due to errors');
+const MAX_PAGE = 100;
+
 const sum = (rows: WalletSummaryRow[], pick: (r: WalletSummaryRow) => string): Decimal =>
   rows.reduce((acc, r) => acc.add(Decimal.of(pick(r))), Decimal.ZERO);
 
@@ -29,26 +34,34 @@ export class CustomersService {
     private readonly db: Db,
     private readonly customers: CustomerRepository,
     private readonly summaries: WalletSummaryRepository,
+    private readonly history: RedemptionHistoryRepository,
     private readonly clock: Clock,
   ) {}
 
-  async get(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
+  /** The customer a read names, or the outcome to report instead. */
+  private async lookup(
+    principal: Principal,
+    query: Record<string, unknown>,
+  ): Promise<CustomerRow | 'MISSING_CUSTOMER_IDENTIFIER' | 'CUSTOMER_NOT_FOUND'> {
     const identifier = pickIdentifier(query);
-    const failure = (outcome: 'MISSING_CUSTOMER_IDENTIFIER' | 'CUSTOMER_NOT_FOUND') =>
-      v11Envelope(status(false, 500, 'All requests have failed due to errors'), {
-        customers: {
-          customer: [
-            {
-              ...customerIdentifiers(undefined),
-              mobile: typeof query.mobile === 'string' ? query.mobile : '',
-              item_status: itemStatus(outcome),
-            },
-          ],
-        },
-      });
-    if (typeof identifier === 'string') return failure('MISSING_CUSTOMER_IDENTIFIER');
+    if (typeof identifier === 'string') return 'MISSING_CUSTOMER_IDENTIFIER';
     const customer = await this.customers.findByIdentifier(this.db, principal.orgId, identifier);
-    if (!customer) return failure('CUSTOMER_NOT_FOUND');
+    return customer ?? 'CUSTOMER_NOT_FOUND';
+  }
+
+  private notFound(query: Record<string, unknown>, outcome: Outcome): Record<string, unknown> {
+    return {
+      ...customerIdentifiers(undefined),
+      mobile: typeof query.mobile === 'string' ? query.mobile : '',
+      item_status: itemStatus(outcome),
+    };
+  }
+
+  async get(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
+    const customer = await this.lookup(principal, query);
+    if (typeof customer === 'string') {
+      return v11Envelope(ALL_FAILED, { customers: { customer: [this.notFound(query, customer)] } });
+    }
 
     const wallets = await this.summaries.forCustomer(this.db, customer.id, this.clock.now());
     const own = wallets.filter((w) => w.group_id === null);
@@ -87,6 +100,56 @@ export class CustomersService {
             item_status: itemStatus('CUSTOMER_RETRIEVED'),
           },
         ],
+      },
+    });
+  }
+
+  /** `GET /v1.1/customer/redemptions`: newest first, paged by limit/offset, with reversals. */
+  async redemptions(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
+    const customer = await this.lookup(principal, query);
+    if (typeof customer === 'string') {
+      return v11Envelope(ALL_FAILED, { customer: this.notFound(query, customer) });
+    }
+    const int = (name: string, fallback: number, max: number): number => {
+      const raw = typeof query[name] === 'string' ? query[name] : '';
+      return /^\d{1,6}$/.test(raw) ? Math.min(Number(raw), max) : fallback;
+    };
+    const limit = Math.max(1, int('limit', 10, MAX_PAGE));
+    const offset = int('offset', 0, 1_000_000);
+    const [total, rows] = await Promise.all([
+      this.history.count(this.db, customer.id),
+      this.history.page(this.db, customer.id, limit, offset),
+    ]);
+    return v11Envelope(status(true, 200, 'Success'), {
+      customer: {
+        ...customerIdentifiers(customer),
+        redemptions: {
+          count: total,
+          limit,
+          offset,
+          redemption: rows.map((r) => ({
+            redemption_id: r.code,
+            program_id: r.program_id,
+            group_id: r.group_id,
+            points_redeemed: Decimal.of(r.points).toString(),
+            points_reversed: wireNumber(r.reversed_points),
+            redeemed_value: wireNumber(r.redeemed_value),
+            transaction_number: r.transaction_number,
+            external_reference_number: r.external_reference_number ?? '',
+            redemption_time: r.redemption_time,
+            created_at: r.created_at,
+            till: r.till,
+            notes: r.notes,
+            redemption_purpose: r.purpose,
+            reversals: r.reversals.map((v) => ({
+              reversal_id: v.reversal_id,
+              points_reversed: wireNumber(v.points_reversed),
+              points_expired: wireNumber(v.points_expired),
+              created_at: v.created_at,
+            })),
+          })),
+        },
+        item_status: itemStatus('CUSTOMER_RETRIEVED'),
       },
     });
   }

@@ -11,6 +11,8 @@ import { Db, Sql } from '../database/db';
 export interface StoredItem {
   ok: boolean;
   json: string;
+  /** HTTP status, for endpoints whose status depends on the item (v2 reverse). */
+  status?: number;
 }
 
 /** The caller owns this key now: it runs the request and records as it goes. */
@@ -77,6 +79,30 @@ export class IdempotencyService {
       ]);
     }
     return k;
+  }
+
+  /**
+   * Runs `work` exactly once per key: without a key it simply runs; with one, a repeat gets
+   * the stored response, and `work` receives the lease to record its items under.
+   */
+  async run(
+    orgId: number,
+    rawKey: string | undefined,
+    hash: () => string,
+    work: (lease: IdempotencyLease | undefined) => Promise<WireResponse>,
+  ): Promise<WireResponse> {
+    const key = IdempotencyService.validKey(rawKey);
+    if (key === undefined) return work(undefined);
+    const begun = await this.begin(orgId, key, hash());
+    if (begun instanceof WireResponse) return begun;
+    try {
+      const response = await work(begun);
+      await this.complete(begun, response);
+      return response;
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) await this.abandon(begun);
+      throw err;
+    }
   }
 
   /** Either a replay of the stored response, or a lease to run the request under. */

@@ -13,11 +13,7 @@ import { Env } from '../config/env';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
-import {
-  IdempotencyLease,
-  IdempotencyService,
-  LeaseLostError,
-} from '../idempotency/idempotency.service';
+import { IdempotencyLease, IdempotencyService } from '../idempotency/idempotency.service';
 import { OrgConfig, OrgConfigRepository } from '../programs/org-config.repository';
 import { checkProgramRules } from '../programs/program-rules';
 import { Program, ProgramRepository } from '../programs/program.repository';
@@ -111,32 +107,21 @@ export class RedemptionService {
     idempotencyKey: string | undefined,
   ): Promise<WireResponse> {
     const items = parseRedeemBody(body, this.maxBatch);
-    const key = IdempotencyService.validKey(idempotencyKey);
-    let lease: IdempotencyLease | undefined;
-    if (key !== undefined) {
-      const hash = IdempotencyService.requestHash('redeem', '/v1.1/points/redeem', rawQuery, body);
-      const begun = await this.idempotency.begin(principal.orgId, key, hash);
-      if (begun instanceof WireResponse) return begun;
-      lease = begun;
-    }
-    try {
+    const hash = () =>
+      IdempotencyService.requestHash('redeem', '/v1.1/points/redeem', rawQuery, body);
+    return this.idempotency.run(principal.orgId, idempotencyKey, hash, async (lease) => {
       const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), items);
       const results: ItemResult[] = [];
       for (const [index, item] of items.entries()) {
         const stored = lease?.done.get(index);
-        if (stored) {
-          results.push({ ok: stored.ok, json: JSON.parse(stored.json) as Record<string, unknown> });
-          continue;
-        }
-        results.push(await this.redeemItem(ctx, item, index, lease));
+        results.push(
+          stored
+            ? { ok: stored.ok, json: JSON.parse(stored.json) as Record<string, unknown> }
+            : await this.redeemItem(ctx, item, index, lease),
+        );
       }
-      const response = this.response(ctx.config, results);
-      if (lease) await this.idempotency.complete(lease, response);
-      return response;
-    } catch (err) {
-      if (lease && !(err instanceof LeaseLostError)) await this.idempotency.abandon(lease);
-      throw err;
-    }
+      return this.response(ctx.config, results);
+    });
   }
 
   private async context(
