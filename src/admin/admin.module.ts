@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
-import { MissedCallRepository } from '../validation-codes/missed-call.repository';
+import { ValidationCodesModule } from '../validation-codes/validation-codes.module';
 import { WalletRepository } from '../wallets/wallet.repository';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, ValidationCodesModule],
   controllers: [AdminController],
-  providers: [AdminService, WalletRepository, MissedCallRepository],
+  providers: [AdminService, WalletRepository],
 })
 export class AdminModule {}

@@ -39,6 +39,7 @@ export const ITEM_CODES: Record<Outcome, ItemCode> = {
   UNKNOWN_CUSTOM_FIELD: no(860, 'Invalid custom field'),
   INVALID_FIELD: no(861, 'Invalid field value (wrong type or too long)'),
   VALIDATION_CODE_ISSUED: ok(200, 'Validation Code Issued by SMS'),
+  VALIDATION_CODE_ISSUED_EMAIL: ok(200, 'Validation Code Issued by EMAIL'),
   VALIDATION_CODE_ISSUE_FAILED: no(876, 'Validation code could not be issued'),
   VALIDATION_CODE_ISSUE_LIMIT: no(877, 'Too many validation codes requested; try later'),
   CUSTOMER_RETRIEVED: ok(1000, 'Customer successfully retrieved'),

@@ -93,6 +93,12 @@ export class Env {
   @Min(0)
   EXPIRY_SWEEP_INTERVAL_MS: number = 60000;
 
+  /** How often the notification outbox is drained; 0 turns the sender off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  NOTIFICATION_POLL_MS: number = 1000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

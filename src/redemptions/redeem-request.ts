@@ -137,7 +137,7 @@ function text(value: unknown, limit: number): { value: string } | 'invalid' {
   return { value: t };
 }
 
-function parseItem(raw: Record<string, unknown>): RedeemItem {
+export function parseItem(raw: Record<string, unknown>): RedeemItem {
   let invalidField: string | null = null;
   const field = (name: string, limit: number): string => {
     const t = text(raw[name], limit);
@@ -170,6 +170,21 @@ function parseItem(raw: Record<string, unknown>): RedeemItem {
     groupRedemption: parseBool(raw.group_redemption),
     invalidField,
   };
+}
+
+/** isredeemable's query as a redeem item: `points`, the identifier, `validation_code`, … */
+export function itemFromQuery(query: Record<string, unknown>): RedeemItem {
+  const customer: Record<string, unknown> = {};
+  for (const k of ['id', 'mobile', 'email', 'external_id', 'card_number', 'card_external_id']) {
+    const v = queryValue(query, k);
+    if (v !== undefined) customer[k] = v;
+  }
+  return parseItem({
+    points_redeemed: queryValue(query, 'points'),
+    customer,
+    validation_code: queryValue(query, 'validation_code'),
+    external_reference_number: queryValue(query, 'external_reference_number'),
+  });
 }
 
 /**

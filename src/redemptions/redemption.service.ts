@@ -20,11 +20,15 @@ import { Program, ProgramRepository } from '../programs/program.repository';
 import { MissedCallRepository } from '../validation-codes/missed-call.repository';
 import { OtpSecret } from '../validation-codes/otp-secret';
 import { ValidationCodeRepository } from '../validation-codes/validation-code.repository';
+import { ValidationCodeService } from '../validation-codes/validation-code.service';
 import { allocate } from '../wallets/allocate';
 import { Actor, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
 import {
   firstItemProblem,
+  itemFromQuery,
+  parseBool,
   parseRedeemBody,
+  queryValue,
   parseRedeemQuery,
   RedeemItem,
   RedeemQuery,
@@ -93,6 +97,7 @@ export class RedemptionService {
     private readonly missedCalls: MissedCallRepository,
     private readonly otpSecret: OtpSecret,
     private readonly idempotency: IdempotencyService,
+    private readonly validationCodes: ValidationCodeService,
     config: ConfigService<Env, true>,
   ) {
     this.maxBatch = config.get('MAX_BATCH', { infer: true });
@@ -193,6 +198,7 @@ export class RedemptionService {
   private async prepare(
     ctx: RequestContext,
     item: RedeemItem,
+    awaitingCode = false,
   ): Promise<Prepared | { outcome: Outcome; customer?: CustomerRow }> {
     const problem = firstItemProblem(item);
     if (problem) return { outcome: problem };
@@ -229,7 +235,10 @@ export class RedemptionService {
     const rule = checkProgramRules(points, ctx.program);
     if (rule) return fail(rule);
 
-    const validation = this.validationFor(ctx, item, customer);
+    // A dry run that asks for a code to be issued cannot present one yet.
+    const validation: Validation | { outcome: Outcome } = awaitingCode
+      ? { kind: 'NONE' }
+      : this.validationFor(ctx, item, customer);
     if ('outcome' in validation) return fail(validation.outcome);
     return { item, points, customer, program: ctx.program, group, validation };
   }
@@ -258,7 +267,12 @@ export class RedemptionService {
    * outcome for failures that keep their writes (expired lots, counted wrong codes) and
    * throws Rollback for those that must leave nothing behind.
    */
-  private async execute(tx: Sql, ctx: RequestContext, p: Prepared): Promise<Redeemed | Outcome> {
+  private async execute(
+    tx: Sql,
+    ctx: RequestContext,
+    p: Prepared,
+    dryRun = false,
+  ): Promise<Redeemed | Outcome> {
     const now = this.clock.now();
     const orgId = ctx.principal.orgId;
     const actor: Actor & { id: number } = {
@@ -301,6 +315,7 @@ export class RedemptionService {
       if (!missedCallId) return 'NO_MISSED_CALL';
     }
 
+    if (dryRun) return 'REDEEMABLE';
     const balance = wallet.balance.sub(p.points);
     const record = {
       orgId,
@@ -331,6 +346,72 @@ export class RedemptionService {
       await this.missedCalls.consume(tx, missedCallId, redemptionId, now);
     }
     return { redemptionId, code: record.code, balance };
+  }
+
+  /**
+   * `GET /v1.1/points/isredeemable`: the redeem checks, through the same code, in a
+   * transaction that is always rolled back; with issue_otp=true a code is issued when they pass.
+   */
+  async isRedeemable(
+    principal: Principal,
+    requestId: string,
+    rawQuery: Record<string, unknown>,
+  ): Promise<unknown> {
+    const item = itemFromQuery(rawQuery);
+    const issueOtp = parseBool(queryValue(rawQuery, 'issue_otp'));
+    const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), [item]);
+    const prepared = await this.prepare(ctx, item, issueOtp);
+    let outcome: Outcome;
+    let customer: CustomerRow | undefined;
+    if ('outcome' in prepared) {
+      outcome = prepared.outcome;
+      customer = prepared.customer;
+    } else {
+      customer = prepared.customer;
+      outcome = await this.dryRun(ctx, prepared);
+      if (outcome === 'REDEEMABLE' && issueOtp) {
+        const issued = await this.validationCodes.issue(
+          principal.orgId,
+          prepared.customer,
+          prepared.program,
+          ctx.config,
+          prepared.points,
+        );
+        if (!issued.ok) outcome = 'VALIDATION_CODE_ISSUE_FAILED';
+      }
+    }
+    const ok = outcome === 'REDEEMABLE';
+    const ratio = ctx.program?.pointsCurrencyRatio ?? Decimal.ZERO;
+    const points = item.points.ok ? item.points.points : undefined;
+    const value = ok && points ? points.mul(ratio) : Decimal.ZERO;
+    return v11Envelope(batchStatus(ok ? 1 : 0, 1), {
+      points: {
+        redeemable: {
+          ...this.identity(item, customer),
+          points: points?.toString() ?? '',
+          is_redeemable: ok ? 'true' : 'false',
+          points_redeem_value: wireNumber(value),
+          points_redeem_local_value: wireNumber(value),
+          points_currency_ratio: wireNumber(ratio),
+          input_type: 'points',
+          item_status: itemStatus(outcome),
+        },
+      },
+    });
+  }
+
+  private async dryRun(ctx: RequestContext, p: Prepared): Promise<Outcome> {
+    try {
+      await this.db.transaction(async (tx) => {
+        const result = await this.execute(tx, ctx, p, true);
+        throw new Rollback(typeof result === 'string' ? result : 'REDEEMABLE');
+      });
+      return 'REDEEMABLE';
+    } catch (err) {
+      if (err instanceof Rollback) return err.outcome;
+      if (err instanceof LockTimeoutError) return 'WALLET_LOCKED';
+      throw err;
+    }
   }
 
   private identity(item: RedeemItem, customer: CustomerRow | undefined): Record<string, string> {

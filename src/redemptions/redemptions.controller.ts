@@ -62,4 +62,23 @@ export class RedemptionsController {
   ) {
     return this.redemptions.redeem(principal, requestIdOf(req), query, body, idempotencyKey);
   }
+
+  @Get('isredeemable')
+  @RequirePermission('points', 'read')
+  @ApiOperation({
+    summary: 'Dry-run the redeem checks (nothing written); issue_otp=true also issues a code',
+  })
+  @ApiQuery({ name: 'points', required: true })
+  @ApiQuery({ name: 'mobile', required: false })
+  @ApiQuery({ name: 'validation_code', required: false })
+  @ApiQuery({ name: 'issue_otp', required: false })
+  @ApiQuery({ name: 'program_id', required: false })
+  @ApiQuery({ name: 'skip_validation', required: false })
+  isRedeemable(
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Query() query: Record<string, unknown>,
+  ) {
+    return this.redemptions.isRedeemable(principal, requestIdOf(req), query);
+  }
 }

@@ -53,4 +53,34 @@ export class ValidationCodeRepository {
       [customerId, programId, now, redemptionId],
     );
   }
+
+  /** Codes issued to the customer in this program since `since` (for the issue limit). */
+  async issuedSince(tx: Sql, customerId: number, programId: number, since: Date): Promise<number> {
+    const [row] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM validation_code
+        WHERE customer_id = $1 AND program_id = $2 AND created_at > $3`,
+      [customerId, programId, since],
+    );
+    return row.n;
+  }
+
+  async insert(
+    tx: Sql,
+    c: {
+      orgId: number;
+      customerId: number;
+      programId: number;
+      codeHash: string;
+      points: string | null;
+      expiresAt: Date;
+      now: Date;
+    },
+  ): Promise<string> {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO validation_code (org_id, customer_id, program_id, code_hash, points, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [c.orgId, c.customerId, c.programId, c.codeHash, c.points, c.expiresAt, c.now],
+    );
+    return row.id;
+  }
 }

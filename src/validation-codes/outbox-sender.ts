@@ -1,0 +1,77 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Env } from '../config/env';
+import { Db } from '../database/db';
+import { NotificationGateway, OutgoingNotification } from './notification-gateway';
+
+const BATCH = 50;
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Drains the notification outbox: rows written in the same transaction as the code they
+ * carry are handed to the gateway and marked sent. Several instances may run it at once
+ * (SKIP LOCKED); a failed send is retried on later rounds.
+ */
+@Injectable()
+export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxSender.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private readonly intervalMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly gateway: NotificationGateway,
+    config: ConfigService<Env, true>,
+  ) {
+    this.intervalMs = config.get('NOTIFICATION_POLL_MS', { infer: true });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (!this.running) {
+        this.running = this.drain()
+          .catch((err: unknown) => {
+            this.logger.warn(`outbox round failed: ${String(err)}`);
+            return 0;
+          })
+          .finally(() => (this.running = undefined));
+      }
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round: returns how many messages were sent. */
+  async drain(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const batch = await tx.query<OutgoingNotification>(
+        `SELECT id, channel, recipient, text FROM notification
+          WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [MAX_ATTEMPTS, BATCH],
+      );
+      let sent = 0;
+      for (const n of batch) {
+        try {
+          await this.gateway.send(n);
+          await tx.query(
+            'UPDATE notification SET sent_at = now(), attempts = attempts + 1 WHERE id = $1',
+            [n.id],
+          );
+          sent++;
+        } catch (err) {
+          await tx.query(
+            'UPDATE notification SET attempts = attempts + 1, last_error = $2 WHERE id = $1',
+            [n.id, String(err).slice(0, 500)],
+          );
+        }
+      }
+      return sent;
+    });
+  }
+}

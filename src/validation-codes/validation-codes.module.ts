@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { MissedCallRepository } from './missed-call.repository';
+import { LogNotificationGateway, NotificationGateway } from './notification-gateway';
+import { OtpSecret } from './otp-secret';
+import { OutboxSender } from './outbox-sender';
+import { ValidationCodeRepository } from './validation-code.repository';
+import { ValidationCodeService } from './validation-code.service';
+import { ValidationCodesController } from './validation-codes.controller';
+
+@Module({
+  imports: [CustomersModule],
+  controllers: [ValidationCodesController],
+  providers: [
+    OtpSecret,
+    ValidationCodeRepository,
+    MissedCallRepository,
+    ValidationCodeService,
+    OutboxSender,
+    { provide: NotificationGateway, useClass: LogNotificationGateway },
+  ],
+  exports: [
+    OtpSecret,
+    ValidationCodeRepository,
+    MissedCallRepository,
+    ValidationCodeService,
+    OutboxSender,
+  ],
+})
+export class ValidationCodesModule {}
