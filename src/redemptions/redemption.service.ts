@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Principal } from '../auth/principal';
 import { batchStatus, v11Envelope } from '../capillary/envelope';
 import { itemStatus } from '../capillary/status-codes';
-import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { parseWireJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { WireResponse } from '../capillary/wire-response';
 import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
@@ -121,7 +121,7 @@ export class RedemptionService {
         const stored = lease?.done.get(index);
         results.push(
           stored
-            ? { ok: stored.ok, json: JSON.parse(stored.json) as Record<string, unknown> }
+            ? { ok: stored.ok, json: parseWireJson(stored.json) as Record<string, unknown> }
             : await this.redeemItem(ctx, item, index, lease),
         );
       }
