@@ -18,6 +18,7 @@ import { RedemptionsModule } from './redemptions/redemptions.module';
 import { ReversalsModule } from './reversals/reversals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
+import { WalletsModule } from './wallets/wallets.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         HealthModule,
         CustomersModule,
         ProgramsModule,
+        WalletsModule,
         RedemptionsModule,
         ReversalsModule,
         AdminModule,

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { ValidationCodesModule } from '../validation-codes/validation-codes.module';
-import { WalletRepository } from '../wallets/wallet.repository';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
 
 @Module({
   imports: [CustomersModule, ValidationCodesModule],
   controllers: [AdminController],
-  providers: [AdminService, WalletRepository],
+  providers: [AdminService],
 })
 export class AdminModule {}

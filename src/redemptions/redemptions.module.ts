@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { GroupsModule } from '../groups/groups.module';
-import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ValidationCodesModule } from '../validation-codes/validation-codes.module';
-import { WalletRepository } from '../wallets/wallet.repository';
 import { RedemptionRepository } from './redemption.repository';
 import { RedemptionService } from './redemption.service';
 import { RedemptionsController } from './redemptions.controller';
@@ -11,7 +9,7 @@ import { RedemptionsController } from './redemptions.controller';
 @Module({
   imports: [CustomersModule, GroupsModule, ValidationCodesModule],
   controllers: [RedemptionsController],
-  providers: [RedemptionService, RedemptionRepository, WalletRepository, IdempotencyService],
+  providers: [RedemptionService, RedemptionRepository],
   exports: [RedemptionService, RedemptionRepository],
 })
 export class RedemptionsModule {}

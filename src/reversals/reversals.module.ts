@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
-import { IdempotencyService } from '../idempotency/idempotency.service';
-import { WalletRepository } from '../wallets/wallet.repository';
 import { ReversalRepository } from './reversal.repository';
 import { ReversalService } from './reversal.service';
 import { ReversalsController } from './reversals.controller';
@@ -9,6 +7,6 @@ import { ReversalsController } from './reversals.controller';
 @Module({
   imports: [CustomersModule],
   controllers: [ReversalsController],
-  providers: [ReversalService, ReversalRepository, WalletRepository, IdempotencyService],
+  providers: [ReversalService, ReversalRepository],
 })
 export class ReversalsModule {}

@@ -57,6 +57,15 @@ export class WalletRepository {
     return { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
   }
 
+  /** Locks the wallet unless another transaction holds it (then undefined). */
+  async tryLockById(tx: Sql, walletId: string): Promise<LockedWallet | undefined> {
+    const [row] = await tx.query<WalletRow>(
+      `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE SKIP LOCKED`,
+      [walletId],
+    );
+    return row && { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+  }
+
   /** Creates the wallet if needed, then locks it. */
   async lockOrCreate(
     tx: Sql,
