@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { METHODS } from 'node:http';
 import { NextFunction, Request, Response } from 'express';
 import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
 import { jsonBodyMiddleware } from './capillary/json-body.middleware';
@@ -27,9 +28,10 @@ function allowedMethodsOf(app: INestApplication): AllowedMethods {
       } catch {
         continue;
       }
-      for (const [m, on] of Object.entries(layer.route.methods)) {
-        if (on && m !== '_all') methods.add(m.toUpperCase());
-      }
+      const verbs = Object.keys(layer.route.methods).filter((m) => m !== '_all');
+      // Middleware mounted on every path (app.all) marks every method: not a real route.
+      if (layer.route.methods._all || verbs.length >= METHODS.length) continue;
+      for (const m of verbs) methods.add(m.toUpperCase());
     }
     return [...methods].sort();
   };
