@@ -19,7 +19,10 @@ import { checkProgramRules } from '../programs/program-rules';
 import { Program, ProgramRepository } from '../programs/program.repository';
 import { MissedCallRepository } from '../validation-codes/missed-call.repository';
 import { OtpSecret } from '../validation-codes/otp-secret';
-import { ValidationCodeRepository } from '../validation-codes/validation-code.repository';
+import {
+  CodeCheck,
+  ValidationCodeRepository,
+} from '../validation-codes/validation-code.repository';
 import { ValidationCodeService } from '../validation-codes/validation-code.service';
 import { allocate } from '../wallets/allocate';
 import { Actor, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
@@ -294,14 +297,7 @@ export class RedemptionService {
 
     let missedCallId: string | undefined;
     if (p.validation.kind === 'SMS') {
-      const valid = await this.codes.check(tx, {
-        orgId,
-        customerId: p.customer.id,
-        programId: p.program.id,
-        codeHash: this.otpSecret.hash(p.customer.id, p.validation.code),
-        maxAttempts: ctx.config.otp_max_attempts,
-        now,
-      });
+      const valid = await this.codes.check(tx, this.codeCheck(ctx, p, p.validation.code, now));
       if (!valid) return 'VALIDATION_CODE_INVALID';
     } else if (p.validation.kind === 'MISSED_CALL') {
       const since = new Date(now.getTime() - ctx.config.otp_validity_minutes * 60_000);
@@ -328,7 +324,8 @@ export class RedemptionService {
       redeemedValue: p.points.mul(p.program.pointsCurrencyRatio),
       transactionNumber: p.item.transactionNumber,
       externalReferenceNumber: ern,
-      validationCode: p.validation.kind === 'SMS' ? p.validation.code : '',
+      // Only the length is kept: codes are never stored in clear, even used ones.
+      validationCode: p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
       validationType: p.validation.kind,
       redemptionTime: p.item.redemptionTime instanceof Date ? p.item.redemptionTime : now,
       notes: p.item.notes,
@@ -401,17 +398,36 @@ export class RedemptionService {
   }
 
   private async dryRun(ctx: RequestContext, p: Prepared): Promise<Outcome> {
+    let outcome: Outcome;
     try {
       await this.db.transaction(async (tx) => {
         const result = await this.execute(tx, ctx, p, true);
         throw new Rollback(typeof result === 'string' ? result : 'REDEEMABLE');
       });
-      return 'REDEEMABLE';
+      outcome = 'REDEEMABLE';
     } catch (err) {
-      if (err instanceof Rollback) return err.outcome;
-      if (err instanceof LockTimeoutError) return 'WALLET_LOCKED';
-      throw err;
+      if (err instanceof Rollback) outcome = err.outcome;
+      else if (err instanceof LockTimeoutError) return 'WALLET_LOCKED';
+      else throw err;
     }
+    // The one write a dry run keeps: a wrong code counts as an attempt, so codes cannot be
+    // guessed through isredeemable without running into the lockout.
+    if (outcome === 'VALIDATION_CODE_INVALID' && p.validation.kind === 'SMS') {
+      const check = this.codeCheck(ctx, p, p.validation.code, this.clock.now());
+      await this.db.transaction((tx) => this.codes.check(tx, check));
+    }
+    return outcome;
+  }
+
+  private codeCheck(ctx: RequestContext, p: Prepared, code: string, now: Date): CodeCheck {
+    return {
+      orgId: ctx.principal.orgId,
+      customerId: p.customer.id,
+      programId: p.program.id,
+      codeHash: this.otpSecret.hash(p.customer.id, code),
+      maxAttempts: ctx.config.otp_max_attempts,
+      now,
+    };
   }
 
   private identity(item: RedeemItem, customer: CustomerRow | undefined): Record<string, string> {

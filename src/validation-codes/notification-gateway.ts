@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { maskCodes, maskRecipient } from '../common/redact';
 
 export interface OutgoingNotification {
   id: string;
@@ -14,21 +15,6 @@ export interface OutgoingNotification {
  */
 export abstract class NotificationGateway {
   abstract send(notification: OutgoingNotification): Promise<void>;
-}
-
-/** Codes look like this in a message; logs show them masked. */
-const CODE_TOKEN = /\b[A-Z0-9]{4,12}\b/g;
-
-export function maskCodes(text: string): string {
-  return text.replace(CODE_TOKEN, (t) =>
-    /\d/.test(t) || /^[A-Z]+$/.test(t) ? '*'.repeat(t.length) : t,
-  );
-}
-
-export function maskRecipient(recipient: string): string {
-  return recipient.length <= 4
-    ? '****'
-    : `${'*'.repeat(recipient.length - 4)}${recipient.slice(-4)}`;
 }
 
 /** The default gateway: writes a masked line to the log and counts the message as sent. */

@@ -54,12 +54,11 @@ export class ValidationCodeRepository {
     );
   }
 
-  /** Codes issued to the customer in this program since `since` (for the issue limit). */
-  async issuedSince(tx: Sql, customerId: number, programId: number, since: Date): Promise<number> {
+  /** Codes issued to the customer (any program) since `since`: the per-customer issue limit. */
+  async issuedSince(tx: Sql, customerId: number, since: Date): Promise<number> {
     const [row] = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM validation_code
-        WHERE customer_id = $1 AND program_id = $2 AND created_at > $3`,
-      [customerId, programId, since],
+      `SELECT count(*)::int AS n FROM validation_code WHERE customer_id = $1 AND created_at > $2`,
+      [customerId, since],
     );
     return row.n;
   }

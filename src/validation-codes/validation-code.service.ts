@@ -86,12 +86,12 @@ export class ValidationCodeService {
     const now = this.clock.now();
     const windowMs = config.otp_validity_minutes * 60_000;
     return this.db.transaction(async (tx) => {
-      // Serialises issues for one customer so the limit cannot be raced past.
-      await tx.query('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [customer.id]);
+      // Serialises issues for one customer so the limit cannot be raced past (NO KEY: it
+      // must not block redemptions, whose foreign keys take a key-share lock on the row).
+      await tx.query('SELECT id FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customer.id]);
       const recent = await this.codes.issuedSince(
         tx,
         customer.id,
-        program.id,
         new Date(now.getTime() - windowMs),
       );
       if (recent >= config.otp_issue_limit)
