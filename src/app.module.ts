@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { BasicAuthGuard, PermissionGuard } from './auth/guards';
 import { WireJsonInterceptor } from './capillary/wire.interceptor';
 import { CommonModule } from './common/common.module';
+import { maskUrl } from './common/redact';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
 import { CustomersModule } from './customers/customers.module';
@@ -47,7 +48,7 @@ export class AppModule {
                 req: (req: { id: string; method: string; url: string }) => ({
                   id: req.id,
                   method: req.method,
-                  url: req.url,
+                  url: maskUrl(req.url),
                 }),
               },
               autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
