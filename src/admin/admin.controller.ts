@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseIntPipe,
@@ -12,7 +13,7 @@ import {
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { requestIdOf } from '../app.setup';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
@@ -128,8 +129,14 @@ export class AdminController {
   }
 
   @Post('points/credit')
-  credit(@CurrentPrincipal() p: Principal, @Req() req: Request, @Body() dto: CreditDto) {
-    return this.admin.credit(p, requestIdOf(req), dto);
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  credit(
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+    @Body() dto: CreditDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.admin.credit(p, requestIdOf(req), dto, idempotencyKey);
   }
 
   @Post('groups')

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../capillary/api-error';
-import { wireNumber } from '../capillary/wire-json';
+import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { WireResponse } from '../capillary/wire-response';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { hashPassword } from '../auth/password';
 import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -87,6 +89,7 @@ export class AdminService {
     private readonly summaries: WalletSummaryRepository,
     private readonly wallets: WalletRepository,
     private readonly missedCalls: MissedCallRepository,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   private actor(principal: Principal, requestId: string): Actor {
@@ -300,7 +303,12 @@ export class AdminService {
   }
 
   /** Adds a lot to a customer's or group's wallet (creating the wallet on first credit). */
-  async credit(principal: Principal, requestId: string, dto: CreditDto) {
+  async credit(
+    principal: Principal,
+    requestId: string,
+    dto: CreditDto,
+    idempotencyKey?: string,
+  ): Promise<WireResponse> {
     const targets = [dto.customer, dto.customer_id, dto.group_id].filter((t) => t !== undefined);
     if (targets.length !== 1) {
       throw ApiError.badRequest('Give exactly one of customer, customer_id, group_id', [
@@ -340,30 +348,43 @@ export class AdminService {
     if (!program) throw ApiError.notFound(`Program ${dto.program_id ?? '(default)'} not found`);
     const points = Decimal.of(dto.points);
     const actor = this.actor(principal, requestId);
+    const hash = () => IdempotencyService.requestHash('credit', '/admin/points/credit', {}, dto);
 
-    return this.db.transaction(async (tx) => {
-      const wallet = await this.wallets.lockOrCreate(tx, orgId, program.id, owner);
-      await this.wallets.sweep(tx, wallet, now, actor);
-      const { lotId, balance } = await this.wallets.credit(
-        tx,
-        wallet,
-        points,
-        earnedAt,
-        expiresAt,
-        dto.note ?? '',
-        actor,
-      );
-      return {
-        lot: {
-          id: lotId,
-          wallet_id: wallet.id,
-          program_id: program.id,
-          points: wireNumber(points),
-          earned_at: earnedAt,
-          expires_at: expiresAt,
-        },
-        balance: wireNumber(balance),
-      };
+    // A retried credit with the same Idempotency-Key adds the points once.
+    return this.idempotency.run(orgId, idempotencyKey, hash, async (lease) => {
+      const done = lease?.done.get(0);
+      if (done) return new WireResponse(done.status ?? HttpStatus.CREATED, done.json);
+      return this.db.transaction(async (tx) => {
+        const wallet = await this.wallets.lockOrCreate(tx, orgId, program.id, owner);
+        await this.wallets.sweep(tx, wallet, now, actor);
+        const { lotId, balance } = await this.wallets.credit(
+          tx,
+          wallet,
+          points,
+          earnedAt,
+          expiresAt,
+          dto.note ?? '',
+          actor,
+        );
+        const body = stringifyWireJson({
+          lot: {
+            id: lotId,
+            wallet_id: wallet.id,
+            program_id: program.id,
+            points: wireNumber(points),
+            earned_at: earnedAt,
+            expires_at: expiresAt,
+          },
+          balance: wireNumber(balance),
+        });
+        if (lease)
+          await this.idempotency.recordItem(tx, lease, 0, {
+            ok: true,
+            json: body,
+            status: HttpStatus.CREATED,
+          });
+        return new WireResponse(HttpStatus.CREATED, body);
+      });
     });
   }
 

@@ -39,7 +39,15 @@ const POLL_MS = 25;
 export const REPLAY_HEADER = 'Idempotent-Replayed';
 
 /** A lease taken over by another request: this one must stop without writing. */
-export class LeaseLostError extends Error {}
+export class LeaseLostError extends ApiError {
+  constructor() {
+    super(
+      HttpStatus.CONFLICT,
+      HttpStatus.CONFLICT,
+      'Another request took over this Idempotency-Key; retry to get its response',
+    );
+  }
+}
 
 /**
  * Exactly-once requests by `Idempotency-Key`. The first request with a key owns it for a
@@ -174,7 +182,7 @@ export class IdempotencyService {
         WHERE org_id = $1 AND key = $2 AND owner_token = $3`,
       [lease.orgId, lease.key, lease.token, String(index), JSON.stringify(item), this.leaseMs],
     );
-    if (changed !== 1) throw new LeaseLostError('idempotency lease was taken over');
+    if (changed !== 1) throw new LeaseLostError();
     lease.done.set(index, item);
   }
 
@@ -186,12 +194,21 @@ export class IdempotencyService {
     );
   }
 
-  /** Gives the key up after a request-level failure, so that a retry runs afresh. */
+  /**
+   * After a request-level failure (e.g. the database went away): a key with nothing done
+   * is dropped so a retry runs afresh; one with finished items has its lease ended so a
+   * retry takes over at once and replays them.
+   */
   async abandon(lease: IdempotencyLease): Promise<void> {
     await this.db
       .execute(
-        `DELETE FROM idempotency_key WHERE org_id = $1 AND key = $2 AND owner_token = $3
-            AND item_results = '{}'::jsonb`,
+        `WITH dropped AS (
+           DELETE FROM idempotency_key WHERE org_id = $1 AND key = $2 AND owner_token = $3
+              AND item_results = '{}'::jsonb RETURNING key
+         )
+         UPDATE idempotency_key SET lease_until = now()
+          WHERE org_id = $1 AND key = $2 AND owner_token = $3 AND response_status IS NULL
+            AND NOT EXISTS (SELECT 1 FROM dropped)`,
         [lease.orgId, lease.key, lease.token],
       )
       .catch(() => undefined);
