@@ -1,0 +1,26 @@
+import { maskCodes, maskRecipient, maskUrl } from './redact';
+
+describe('redact', () => {
+  it('keeps only the last four characters of a recipient', () => {
+    expect(maskRecipient('919900000001')).toBe('********0001');
+    expect(maskRecipient('abc')).toBe('****');
+  });
+
+  it('masks code-like tokens in a message', () => {
+    expect(maskCodes('Your validation code is AB12CD. It is valid for 15 minutes.')).toBe(
+      'Your validation code is ******. It is valid for 15 minutes.',
+    );
+  });
+
+  it('masks identifier and code parameters of a URL, and nothing else', () => {
+    expect(maskUrl('/v1.1/customer/get?mobile=919900000001&format=json')).toBe(
+      '/v1.1/customer/get?mobile=********0001&format=json',
+    );
+    expect(
+      maskUrl('/v1.1/points/isredeemable?points=10&validation_code=AB12CD&email=a%40b.example'),
+    ).toBe('/v1.1/points/isredeemable?points=10&validation_code=******&email=*******mple');
+    expect(maskUrl('/health')).toBe('/health');
+    // Not valid percent-encoding: masked as it came.
+    expect(maskUrl('/x?mobile=%E0%A4%A')).toBe(`/x?mobile=${maskRecipient('%E0%A4%A')}`);
+  });
+});
