@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { ConfigService } from '@nestjs/config';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
@@ -14,37 +15,26 @@ const MAX_ATTEMPTS = 10;
  */
 @Injectable()
 export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxSender.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-  private readonly intervalMs: number;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Db,
     private readonly gateway: NotificationGateway,
     config: ConfigService<Env, true>,
   ) {
-    this.intervalMs = config.get('NOTIFICATION_POLL_MS', { infer: true });
+    this.task = new PeriodicTask(
+      'outbox',
+      config.get('NOTIFICATION_POLL_MS', { infer: true }),
+      () => this.drain(),
+    );
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (!this.running) {
-        this.running = this.drain()
-          .catch((err: unknown) => {
-            this.logger.warn(`outbox round failed: ${String(err)}`);
-            return 0;
-          })
-          .finally(() => (this.running = undefined));
-      }
-    }, this.intervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round: returns how many messages were sent. */

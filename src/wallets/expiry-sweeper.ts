@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { PeriodicTask } from '../common/periodic-task';
 import { WalletRepository } from './wallet.repository';
 
 const WALLETS_PER_ROUND = 200;
@@ -16,10 +17,8 @@ const WALLETS_PER_ROUND = 200;
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExpirySweeper.name);
-  private readonly intervalMs: number;
   private readonly keyTtlHours: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Db,
@@ -28,24 +27,21 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly idempotency: IdempotencyService,
     config: ConfigService<Env, true>,
   ) {
-    this.intervalMs = config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true });
     this.keyTtlHours = config.get('IDEMPOTENCY_TTL_HOURS', { infer: true });
+    this.task = new PeriodicTask(
+      'expiry sweep',
+      config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }),
+      () => this.sweepOnce(),
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweepOnce()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.warn(`sweep failed: ${String(err)}`))
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round; returns how many wallets had lots written off. */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
@@ -97,29 +97,8 @@ export class ProgramCreateDto {
   points_currency_ratio?: string;
 }
 
-export class ProgramPatchDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() is_default?: boolean;
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsDecimalField({ places: 3, min: '0' })
-  min_redeem?: string;
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
-  max_redeem?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
-  redeem_multiple_of?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(3) decimal_places?: number;
-  @ApiPropertyOptional({ type: String })
-  @IsOptional()
-  @IsDecimalField({ places: 6, min: '0', maxIntegerDigits: 12 })
-  points_currency_ratio?: string;
-}
+/** Any subset of the program's fields. */
+export class ProgramPatchDto extends PartialType(ProgramCreateDto) {}
 
 export class TillCreateDto {
   @ApiProperty()
