@@ -1,4 +1,5 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import { ApiError } from '../capillary/api-error';
 import { isWireNumber } from '../capillary/wire-json';
 
 /**
@@ -19,9 +20,34 @@ export function plainNumbers(value: unknown): unknown {
   return value;
 }
 
+/** The path of the first string holding a NUL character (Postgres text cannot store it). */
+export function nulPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : undefined;
+  if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const found = nulPath(v, path ? `${path}.${k}` : k);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 @Injectable()
 export class AdminBodyPipe implements PipeTransform {
-  transform(value: unknown): unknown {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (
+      metadata.type === 'body' &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
+      throw ApiError.badRequest('The body must be a JSON object', [
+        { field: '(body)', message: 'must be a JSON object' },
+      ]);
+    }
+    const nul = nulPath(value);
+    if (nul)
+      throw ApiError.badRequest('Text may not contain NUL characters', [
+        { field: nul, message: 'contains a NUL character' },
+      ]);
     return plainNumbers(value);
   }
 }

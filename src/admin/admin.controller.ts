@@ -5,7 +5,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseIntPipe,
   Patch,
   Post,
   Query,
@@ -53,10 +52,21 @@ const strict = new ValidationPipe({
   exceptionFactory: (errors) => ApiError.badRequest('Validation failed', flattenErrors(errors)),
 });
 
-const id = new ParseIntPipe({
-  exceptionFactory: () =>
-    ApiError.badRequest('id must be an integer', [{ field: 'id', message: 'must be an integer' }]),
-});
+/** A path id: a positive 32-bit integer; anything else names nothing (404). */
+const id = {
+  // The class-level ValidationPipe has already turned the text into a number (maybe NaN).
+  transform(value: unknown): number {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) {
+      throw ApiError.badRequest('id must be an integer', [
+        { field: 'id', message: 'must be an integer' },
+      ]);
+    }
+    // A well-formed id outside what any row can have simply names nothing.
+    if (n < 1 || n > 2147483647) throw ApiError.notFound(`No such id: ${n}`);
+    return n;
+  },
+};
 
 @ApiTags('admin')
 @Controller('admin')

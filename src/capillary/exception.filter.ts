@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { DatabaseUnavailableError, LockTimeoutError } from '../database/db';
+import { sqlState } from '../database/pg-errors';
 import { ApiError } from './api-error';
 import { status, v11Envelope, v2Errors } from './envelope';
 import { sendJson } from './send-json';
@@ -86,6 +87,12 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
           ? `No route for ${req.method} ${req.path}`
           : (MESSAGES[httpStatus] ?? exception.message);
       return new ApiError(httpStatus, httpStatus, message, [], headers);
+    }
+    // Class 22 (data exception: out of range, bad encoding, …) is a value the client sent
+    // that slipped past validation: still the client's error, never a 500.
+    if (sqlState(exception)?.startsWith('22')) {
+      this.logger.warn(`${req.method} ${req.path}: rejected by the database as invalid data`);
+      return ApiError.badRequest('Invalid value in the request');
     }
     this.logger.error({ err: exception, path: req.path }, 'unexpected error');
     return new ApiError(500, 500, MESSAGES[500]);

@@ -25,7 +25,8 @@ const hasControlCharacter = (s: string): boolean => {
 
 /** A scalar from JSON or a query string as text; numbers keep the literal the client sent. */
 export function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim();
+  // Postgres text cannot hold NUL: such a value is malformed, whatever the field.
+  if (typeof value === 'string') return value.includes('\u0000') ? undefined : value.trim();
   if (isWireNumber(value)) return value.toString();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;

@@ -40,6 +40,8 @@ export class GroupRepository {
 
   /** The group that Capillary's user_group2_* parameters name, in their order of precedence. */
   async resolve(sql: Sql, orgId: number, selector: GroupSelector): Promise<Group | undefined> {
+    if (Object.values(selector).some((v) => typeof v === 'string' && v.includes('\u0000')))
+      return undefined;
     let rows: GroupRow[] = [];
     if (selector.id !== undefined) {
       if (!isId(selector.id)) return undefined;

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
+import { ApiError } from '../capillary/api-error';
 import { v2Errors } from '../capillary/envelope';
 import { ITEM_CODES } from '../capillary/status-codes';
 import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
@@ -51,7 +52,12 @@ export class ReversalService {
   ) {}
 
   static parse(body: unknown): ReverseRequest {
-    const b = isObject(body) ? body : {};
+    if (!isObject(body)) {
+      throw ApiError.badRequest(
+        'Body must be a JSON object with redemptionId or externalReferenceNumber',
+      );
+    }
+    const b = body;
     const code = scalarText(b.redemptionId);
     const ern = scalarText(b.externalReferenceNumber);
     const rawPoints = b.pointsToBeReversed;
@@ -61,11 +67,13 @@ export class ReversalService {
       points = parsed.ok ? parsed.points : { outcome: parsed.outcome };
     }
     const id = isObject(b.identifier) ? b.identifier : undefined;
+    // An identifier with a value must match; only an absent or empty value means "none given".
+    const given =
+      id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
     return {
       by: code ? { code } : ern ? { externalReferenceNumber: ern } : undefined,
       points,
-      identifier:
-        id && (scalarText(id.value) ?? '') !== '' ? { type: id.type, value: id.value } : undefined,
+      identifier: given ? { type: id.type, value: id.value } : undefined,
     };
   }
 

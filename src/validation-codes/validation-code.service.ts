@@ -55,7 +55,7 @@ export class ValidationCodeService {
     }
     const programParam = queryValue(query, 'program_id');
     const programId = programParam
-      ? /^[1-9]\d{0,9}$/.test(programParam)
+      ? /^[1-9]\d{0,9}$/.test(programParam) && Number(programParam) <= 2147483647
         ? Number(programParam)
         : -1
       : undefined;

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
@@ -8,7 +9,6 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -19,23 +19,34 @@ import {
 } from 'class-validator';
 import { IsDecimalField } from './decimal.decorators';
 
+const MAX_ID = 2147483647;
+
+/**
+ * May be left out; unlike class-validator's IsOptional, null is not a way to leave it out
+ * (it is validated, and refused by the field's own rules unless they allow it).
+ */
+const Optional = (): PropertyDecorator => ValidateIf((_: unknown, v: unknown) => v !== undefined);
+
+/** A database id: a positive 32-bit integer. */
+const Id = (): PropertyDecorator => applyDecorators(IsInt(), Min(1), Max(MAX_ID));
+
 export class OrgConfigPatchDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1440 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1440)
   otp_validity_minutes?: number;
 
   @ApiPropertyOptional({ minimum: 4, maximum: 12 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(4)
   @Max(12)
   otp_length?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -46,59 +57,61 @@ export class OrgConfigPatchDto {
     maximum: 100,
     description: 'codes a customer may be sent per validity window',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)
   otp_issue_limit?: number;
 
   @ApiPropertyOptional({ enum: ['SMS', 'EMAIL'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['SMS', 'EMAIL'])
   otp_channel?: 'SMS' | 'EMAIL';
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() otp_required?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() require_validation?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() missed_call_enabled?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enable_group_programs_redemption?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() otp_required?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() require_validation?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() missed_call_enabled?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() enable_group_programs_redemption?: boolean;
 
   @ApiPropertyOptional({ enum: [200, 400] })
-  @IsOptional()
+  @Optional()
   @IsIn([200, 400])
   failed_item_http_status?: 200 | 400;
 }
 
 export class ProgramCreateDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() is_default?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() is_default?: boolean;
   @ApiPropertyOptional({ type: String, example: '1' })
-  @IsOptional()
+  @Optional()
   @IsDecimalField({ places: 3, min: '0' })
   min_redeem?: string;
   @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
+  @Optional()
   @ValidateIf((_, v) => v !== null)
   @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
   max_redeem?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: '1' })
-  @IsOptional()
+  @Optional()
   @ValidateIf((_, v) => v !== null)
   @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
   redeem_multiple_of?: string | null;
   @ApiPropertyOptional({ minimum: 0, maximum: 3 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(3)
   decimal_places?: number;
   @ApiPropertyOptional({ type: String, example: '1' })
-  @IsOptional()
+  @Optional()
   @IsDecimalField({ places: 6, min: '0', maxIntegerDigits: 12 })
   points_currency_ratio?: string;
 }
 
-/** Any subset of the program's fields. */
-export class ProgramPatchDto extends PartialType(ProgramCreateDto) {}
+/** Any subset of the program's fields (all but name are optional at creation too). */
+export class ProgramPatchDto extends OmitType(ProgramCreateDto, ['name'] as const) {
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 100) name?: string;
+}
 
 export class TillCreateDto {
   @ApiProperty()
@@ -115,77 +128,78 @@ export class TillCreateDto {
 
 export class CustomerCreateDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^\+?[0-9]{6,20}$/, { message: 'mobile must be 6-20 digits' })
   mobile?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @Length(3, 200) email?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) external_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) card_number?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) card_external_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 200) firstname?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 200) lastname?: string;
+  @ApiPropertyOptional() @Optional() @IsEmail() @Length(3, 200) email?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) external_id?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) card_number?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) card_external_id?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(0, 200) firstname?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(0, 200) lastname?: string;
 }
 
 export class CustomerPatchDto {
   @ApiPropertyOptional({ enum: ['NONE', 'MARKED', 'CONFIRMED'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['NONE', 'MARKED', 'CONFIRMED'])
   fraud_status?: 'NONE' | 'MARKED' | 'CONFIRMED';
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 200) firstname?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 200) lastname?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(0, 200) firstname?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(0, 200) lastname?: string;
 }
 
 export class CustomerRefDto {
-  @IsOptional() @IsString() id?: string;
-  @IsOptional() @IsString() mobile?: string;
-  @IsOptional() @IsString() email?: string;
-  @IsOptional() @IsString() external_id?: string;
-  @IsOptional() @IsString() card_number?: string;
-  @IsOptional() @IsString() card_external_id?: string;
+  @Optional() @IsString() id?: string;
+  @Optional() @IsString() mobile?: string;
+  @Optional() @IsString() email?: string;
+  @Optional() @IsString() external_id?: string;
+  @Optional() @IsString() card_number?: string;
+  @Optional() @IsString() card_external_id?: string;
 }
 
 export class CreditDto {
   @ApiPropertyOptional({ type: CustomerRefDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => CustomerRefDto)
   customer?: CustomerRefDto;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) customer_id?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) group_id?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) program_id?: number;
+  @ApiPropertyOptional() @Optional() @Id() customer_id?: number;
+  @ApiPropertyOptional() @Optional() @Id() group_id?: number;
+  @ApiPropertyOptional() @Optional() @Id() program_id?: number;
   @ApiProperty({ type: String, example: '100' })
   @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
   points!: string;
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   expires_at?: string;
   @ApiPropertyOptional({ description: 'when the points were earned (default now)' })
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true })
   earned_at?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 500) note?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Length(0, 500) note?: string;
 }
 
 export class GroupCreateDto {
   @ApiProperty() @IsString() @Length(1, 200) external_id!: string;
-  @ApiProperty() @IsInt() @Min(1) primary_customer_id!: number;
+  @ApiProperty() @Id() primary_customer_id!: number;
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @IsInt({ each: true })
   @Min(1, { each: true })
+  @Max(MAX_ID, { each: true })
   member_ids?: number[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() redemption_enabled?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() redemption_enabled?: boolean;
 }
 
 export class GroupPatchDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() redemption_enabled?: boolean;
+  @ApiPropertyOptional() @Optional() @IsBoolean() redemption_enabled?: boolean;
 }
 
 export class GroupMemberDto {
-  @ApiProperty() @IsInt() @Min(1) customer_id!: number;
+  @ApiProperty() @Id() customer_id!: number;
 }
 
 export class MissedCallDto {
