@@ -36,6 +36,9 @@ const CONNECTION_ERRNOS = new Set([
 
 /** True when the database itself is unreachable or going away (not the query's fault). */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  // TypeORM releases a transaction's runner when its connection dies between statements;
+  // the next statement then finds it released.
+  if (err instanceof Error && err.name === 'QueryRunnerAlreadyReleasedError') return true;
   const code = sqlState(err);
   if (code !== undefined) {
     if (code.startsWith('08')) return true;

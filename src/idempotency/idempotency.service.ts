@@ -105,7 +105,8 @@ export class IdempotencyService {
     if (begun instanceof WireResponse) return begun;
     try {
       const response = await work(begun);
-      await this.complete(begun, response);
+      if (response.transient) await this.abandon(begun);
+      else await this.complete(begun, response);
       return response;
     } catch (err) {
       if (!(err instanceof LeaseLostError)) await this.abandon(begun);

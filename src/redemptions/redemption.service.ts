@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Principal } from '../auth/principal';
 import { batchStatus, v11Envelope } from '../capillary/envelope';
-import { itemStatus } from '../capillary/status-codes';
+import { ITEM_CODES, itemStatus } from '../capillary/status-codes';
 import { parseWireJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { WireResponse } from '../capillary/wire-response';
 import { Clock } from '../common/clock';
@@ -73,6 +73,9 @@ export interface ItemResult {
   ok: boolean;
   json: Record<string, unknown>;
 }
+
+const isTransient = (r: ItemResult): boolean =>
+  (r.json.item_status as { code: number }).code === ITEM_CODES.WALLET_LOCKED.code;
 
 class Rollback extends Error {
   constructor(readonly outcome: Outcome) {
@@ -187,7 +190,8 @@ export class RedemptionService {
         else throw err;
       }
     }
-    if (lease && !lease.done.has(index)) {
+    // A lock timeout says "retry": the retry must run the item, not replay the refusal.
+    if (lease && !lease.done.has(index) && !isTransient(result)) {
       await this.idempotency.recordItem(this.db, lease, index, this.stored(result));
     }
     return result;
@@ -498,6 +502,6 @@ export class RedemptionService {
       successes === 0 && config.failed_item_http_status === 400
         ? HttpStatus.BAD_REQUEST
         : HttpStatus.OK;
-    return new WireResponse(httpStatus, stringifyWireJson(body));
+    return new WireResponse(httpStatus, stringifyWireJson(body), {}, results.some(isTransient));
   }
 }

@@ -119,7 +119,8 @@ export class ReversalService {
         else throw err;
       }
     }
-    if (lease && !lease.done.has(0)) await this.record(this.db, lease, response);
+    if (lease && !lease.done.has(0) && !response.transient)
+      await this.record(this.db, lease, response);
     return response;
   }
 
@@ -212,6 +213,8 @@ export class ReversalService {
     return new WireResponse(
       HTTP_FOR[outcome] ?? HttpStatus.BAD_REQUEST,
       stringifyWireJson(v2Errors(code, message)),
+      {},
+      outcome === 'WALLET_LOCKED',
     );
   }
 }
