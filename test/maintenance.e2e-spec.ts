@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ExpirySweeper } from '../src/wallets/expiry-sweeper';
-import { admin, makeCustomer } from './support/api';
+import { admin, makeCustomer, redeem } from './support/api';
 import { DEMO_ADMIN } from './support/credentials';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -63,5 +63,43 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
       [id],
     );
     expect(rows[0]).toEqual({ balance: '12.500', lots: 1 });
+  });
+});
+
+describe('a "retry" answer is not stored under an Idempotency-Key', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp('transient', { LOCK_TIMEOUT_MS: '300' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('521 under a key, then the retry with the same key redeems (800), once', async () => {
+    const { id, mobile } = await makeCustomer(t, [{ points: 10 }]);
+    const holder = await t.pg.connect();
+    const item = { points_redeemed: 2, customer: { mobile } };
+    const key = { 'Idempotency-Key': `transient-${id}` };
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM wallet WHERE customer_id = $1 FOR UPDATE', [id]);
+      const locked = await redeem(t, item, undefined, undefined, key);
+      expect(locked.body.response.responses.points.item_status.code).toBe(521);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    const retry = await redeem(t, item, undefined, undefined, key);
+    expect(retry.body.response.responses.points.item_status.code).toBe(800);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    const replay = await redeem(t, item, undefined, undefined, key);
+    expect(replay.text).toBe(retry.text);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const { rows } = await t.pg.query(
+      'SELECT count(*)::int AS n FROM redemption WHERE customer_id = $1',
+      [id],
+    );
+    expect(rows[0].n).toBe(1);
   });
 });
