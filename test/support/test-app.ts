@@ -82,6 +82,9 @@ export async function startTestApp(
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const pg = new Pool({ connectionString: db.url, max: 4 });
+  // An idle connection ended by the server (a database dropped WITH (FORCE), a restart) must
+  // not crash the test process; the next query simply opens a new one.
+  pg.on('error', () => undefined);
   return {
     app,
     url: `http://127.0.0.1:${port}`,
