@@ -13,6 +13,8 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', false);
+  // Responses are per-request (balances change); an ETag hash of each body buys nothing.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   configureApp(app, env.BODY_LIMIT);
   await app.init();

@@ -19,6 +19,7 @@ interface UserRow {
 @Injectable()
 export class AuthService {
   readonly cache: CredentialCache;
+  private readonly inFlight = new Map<string, Promise<Principal | null>>();
 
   constructor(
     private readonly db: Db,
@@ -32,7 +33,22 @@ export class AuthService {
     const key = this.cache.cacheKey(username, secret);
     const cached = this.cache.get(key);
     if (cached) return cached;
+    // Single flight: when an entry expires under load, the requests that miss at once share
+    // one slow hash instead of each paying (and holding 16 MB for) their own.
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const verification = this.verifyUncached(key, username, secret).finally(() =>
+      this.inFlight.delete(key),
+    );
+    this.inFlight.set(key, verification);
+    return verification;
+  }
 
+  private async verifyUncached(
+    key: string,
+    username: string,
+    secret: string,
+  ): Promise<Principal | null> {
     const [user] = await this.db.query<UserRow>(
       `SELECT u.id, u.org_id, u.username, u.password_hash,
               g.points_level, g.customer_level, g.admin_level
