@@ -1,0 +1,330 @@
+/**
+ * `npm run bench`: redemption throughput and latency of the service against the same
+ * transaction issued straight from `pg`, the cost of authentication with and without the
+ * credential cache, and the service's peak memory. Writes bench/results/latest.json and
+ * bench/results/latest.svg. See the Benchmarks section of the README.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cleanup } from './lib/cleanup.mjs';
+import { provisionDatabase } from './lib/database.mjs';
+import { CHEAP_TILL, DEMO_TILL } from './lib/fixtures.mjs';
+import { createProbes } from './lib/probes.mjs';
+import { printStatements, printTable, printTargets, renderSvg } from './lib/report.mjs';
+import { checkIntegrity, seedBench } from './lib/seed.mjs';
+import { startService } from './lib/service.mjs';
+import { runWorker } from './lib/workers.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
+const RAW_WORKER = fileURLToPath(new URL('workers/raw.mjs', import.meta.url));
+const HTTP_WORKER = fileURLToPath(new URL('workers/http.mjs', import.meta.url));
+
+function intFromEnv(name, fallback, min = 1) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be an integer ≥ ${min}`);
+  return value;
+}
+
+const settings = {
+  customers: intFromEnv('BENCH_CUSTOMERS', 10_000),
+  requestsPerScenario: intFromEnv('BENCH_REQUESTS', 4000, 64),
+  slowAuthRequests: intFromEnv('BENCH_SLOW_REQUESTS', 300, 16),
+  warmup: intFromEnv('BENCH_WARMUP', 200, 64),
+  pointsPerRequest: '1',
+  dbPoolSize: intFromEnv('DB_POOL_SIZE', 20),
+  lockTimeoutMs: intFromEnv('LOCK_TIMEOUT_MS', 5000),
+};
+const SHAPES = [
+  ['spread', 16],
+  ['spread', 64],
+  ['hot', 16],
+  ['hot', 64],
+];
+const TARGETS = {
+  serviceVsRaw: 0.5,
+  hotP99VsRaw: 3,
+  cachedVsCheapHash: 0.9,
+  peakRssMb: 250,
+};
+
+const cleanup = new Cleanup();
+cleanup.exitOnSignals();
+const pgLog = [];
+const started = Date.now();
+const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+const step = (text) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${text}`);
+
+let probes;
+
+/** One measured part in a worker, with the readings of `probes` around it. */
+async function measure(file, params, servicePid) {
+  // Connections the scenario opens: the worker's own, or the service's pool.
+  await probes.settle(servicePid ? settings.dbPoolSize : params.connections);
+  let start;
+  const result = await runWorker(file, params, cleanup, async () => {
+    start = await probes.before(servicePid);
+  });
+  return { ...result, ...(await probes.after(start, servicePid, result.completed)) };
+}
+
+async function measureHttp(service, id, label, { target, connections, till, requests, warmup }) {
+  step(label);
+  service.startSampling();
+  try {
+    const params = {
+      baseUrl: service.baseUrl,
+      connections,
+      requests,
+      warmup,
+      target,
+      customers: settings.customers,
+      points: Number(settings.pointsPerRequest),
+      username: till.username,
+      password: till.password,
+      ernPrefix: id,
+    };
+    const result = await measure(HTTP_WORKER, params, service.pid);
+    return { id, label, kind: 'service', target, connections, requests, ...result };
+  } finally {
+    service.stopSampling();
+  }
+}
+
+async function measureRaw(databaseUrl, fixture, target, connections) {
+  const id = `raw-${target}-${connections}`;
+  const label = `raw ${target} ${connections}`;
+  step(label);
+  const params = {
+    databaseUrl,
+    connections,
+    requests: settings.requestsPerScenario,
+    warmup: settings.warmup,
+    target,
+    ...fixture,
+    points: settings.pointsPerRequest,
+    lockTimeoutMs: settings.lockTimeoutMs,
+    ernPrefix: id,
+  };
+  const result = await measure(RAW_WORKER, params, undefined);
+  return { id, label, kind: 'raw', target, connections, requests: params.requests, ...result };
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+const codeCount = (codes) => Object.values(codes ?? {}).reduce((a, b) => a + b, 0);
+
+function evaluate(byId, memory, integrity) {
+  const targets = [];
+  for (const [target, connections] of [
+    ['spread', 16],
+    ['hot', 16],
+    ['hot', 64],
+  ]) {
+    const raw = byId.get(`raw-${target}-${connections}`);
+    const svc = byId.get(`service-${target}-${connections}`);
+    const ratio = svc.rps / raw.rps;
+    const p99Ratio = svc.p99 / raw.p99;
+    const others = codeCount(svc.otherCodes);
+    const checks = [ratio >= TARGETS.serviceVsRaw, svc.errors === 0];
+    let measured = `${round2(ratio)}× raw (${svc.rps} vs ${raw.rps} req/s), ${svc.errors} errors`;
+    let name = `${target}/${connections}: service ≥ ${TARGETS.serviceVsRaw}× raw, zero errors`;
+    if (target === 'spread') {
+      checks.push(others === 0);
+      measured += `, ${others} item codes other than 800`;
+    } else {
+      checks.push(p99Ratio <= TARGETS.hotP99VsRaw);
+      name += `, p99 ≤ ${TARGETS.hotP99VsRaw}× raw p99`;
+      measured += `, p99 ${svc.p99} vs ${raw.p99} ms (${round2(p99Ratio)}×)`;
+    }
+    targets.push({ name, measured, pass: checks.every(Boolean) });
+  }
+  const cached = byId.get('auth-cached');
+  const cheap = byId.get('auth-nocache-cheap');
+  const authRatio = cached.rps / cheap.rps;
+  targets.push({
+    name: `auth: cached ≥ ${TARGETS.cachedVsCheapHash}× the cheap-hash baseline`,
+    measured: `${round2(authRatio)}× (${cached.rps} vs ${cheap.rps} req/s)`,
+    pass: authRatio >= TARGETS.cachedVsCheapHash,
+  });
+  targets.push({
+    name: `memory: peak RSS ≤ ${TARGETS.peakRssMb} MB`,
+    measured: `${memory.peakRssMb} MB`,
+    pass: memory.peakRssMb !== null && memory.peakRssMb <= TARGETS.peakRssMb,
+  });
+  targets.push({
+    name: 'consistency: balance = sum(ledger) = sum(open lots), redeemed = sum(redemptions)',
+    measured: `${integrity.inconsistent} of ${integrity.wallets} wallets inconsistent, ${integrity.redemptions} redemptions`,
+    pass: integrity.inconsistent === 0,
+  });
+  return targets;
+}
+
+async function main() {
+  if (!existsSync(new URL('../dist/src/main.js', import.meta.url))) {
+    throw new Error('dist/src/main.js is missing: run `npm run build` (npm run bench does)');
+  }
+  const cpuProfDir = process.env.BENCH_CPU_PROF ? resultsDir : undefined;
+  await mkdir(resultsDir, { recursive: true });
+
+  step(process.env.DATABASE_URL ? 'creating the bench database' : 'starting embedded PostgreSQL');
+  const countStatements = process.env.BENCH_PG_STAT_STATEMENTS === '1';
+  const db = await provisionDatabase(
+    cleanup,
+    (line) => {
+      pgLog.push(line);
+      if (pgLog.length > 40) pgLog.shift();
+    },
+    { preload: countStatements ? ['pg_stat_statements'] : [] },
+  );
+  step(`database: ${db.description}, PostgreSQL ${db.version}`);
+
+  // The service's own start applies the migrations and seeds the demo org; it is stopped
+  // again so that the raw scenarios have the machine (and the server's connections) alone.
+  step('migrations and demo seed (service start), bench data');
+  const setup = await startService({ root, databaseUrl: db.url, cleanup });
+  await setup.stop();
+  const fixture = await seedBench(db.url, { customers: settings.customers });
+  probes = await createProbes(db.url, { statements: countStatements });
+  cleanup.add('probe connection', () => probes.close());
+
+  const scenarios = [];
+  for (const [target, connections] of SHAPES) {
+    scenarios.push(await measureRaw(db.url, fixture, target, connections));
+  }
+
+  step('starting the service (credential cache on)');
+  let service = await startService({ root, databaseUrl: db.url, cleanup, cpuProfDir });
+  for (const [target, connections] of SHAPES) {
+    const svc = await measureHttp(
+      service,
+      `service-${target}-${connections}`,
+      `service ${target} ${connections}`,
+      {
+        target,
+        connections,
+        till: DEMO_TILL,
+        requests: settings.requestsPerScenario,
+        warmup: settings.warmup,
+      },
+    );
+    const raw = scenarios.find((s) => s.id === `raw-${target}-${connections}`);
+    svc.vsRaw = round2(svc.rps / raw.rps);
+    svc.p99VsRaw = round2(svc.p99 / raw.p99);
+    scenarios.push(svc);
+  }
+  const spread16 = { target: 'spread', connections: 16 };
+  scenarios.push(
+    await measureHttp(service, 'auth-cached', 'auth cached (spread 16)', {
+      ...spread16,
+      till: DEMO_TILL,
+      requests: settings.requestsPerScenario,
+      warmup: settings.warmup,
+    }),
+  );
+  const instances = [{ name: 'credential cache on', ...service.memory() }];
+  await service.stop();
+
+  step('starting the service with AUTH_CACHE_TTL_MS=0');
+  service = await startService({
+    root,
+    databaseUrl: db.url,
+    cleanup,
+    cpuProfDir,
+    env: { AUTH_CACHE_TTL_MS: '0' },
+  });
+  scenarios.push(
+    await measureHttp(service, 'auth-nocache-cheap', 'auth no cache, cheap hash', {
+      ...spread16,
+      till: CHEAP_TILL,
+      requests: settings.requestsPerScenario,
+      warmup: settings.warmup,
+    }),
+    await measureHttp(service, 'auth-nocache-scrypt', 'auth no cache, scrypt', {
+      ...spread16,
+      till: DEMO_TILL,
+      requests: settings.slowAuthRequests,
+      warmup: 32,
+    }),
+  );
+  instances.push({ name: 'credential cache off', ...service.memory() });
+  await service.stop();
+
+  step('checking wallet consistency');
+  const integrity = await checkIntegrity(db.url);
+  await cleanup.run();
+
+  // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
+  const order = [
+    ...SHAPES.flatMap(([t, c]) => [`raw-${t}-${c}`, `service-${t}-${c}`]),
+    'auth-cached',
+    'auth-nocache-cheap',
+    'auth-nocache-scrypt',
+  ];
+  scenarios.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  const byId = new Map(scenarios.map((s) => [s.id, s]));
+  const cached = byId.get('auth-cached');
+  cached.vsCheapHash = round2(cached.rps / byId.get('auth-nocache-cheap').rps);
+  const peaks = instances.map((i) => i.peakRssMb).filter((x) => x !== null);
+  const memory = {
+    peakRssMb: peaks.length ? round2(Math.max(...peaks)) : null,
+    instances: instances.map((i) => ({
+      name: i.name,
+      peakRssMb: i.peakRssMb === null ? null : round2(i.peakRssMb),
+      maxSampledRssMb: i.maxSampledRssMb === null ? null : round2(i.maxSampledRssMb),
+    })),
+  };
+  const targets = evaluate(byId, memory, integrity);
+  const results = {
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      date: new Date().toISOString(),
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round2(x)) },
+    },
+    database: { kind: db.kind, version: db.version },
+    settings,
+    targets,
+    pass: targets.every((t) => t.pass),
+    scenarios,
+    memory,
+    integrity,
+  };
+  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(resultsDir, 'latest.svg'), renderSvg(results));
+
+  console.log('');
+  printTable(scenarios);
+  printStatements(scenarios);
+  console.log('');
+  console.log(
+    `peak RSS of the service: ${memory.instances.map((i) => `${i.peakRssMb} MB (${i.name})`).join(', ')}`,
+  );
+  console.log('');
+  printTargets(targets);
+  console.log(
+    `\nwrote bench/results/latest.json and bench/results/latest.svg (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
+  return results.pass;
+}
+
+main().then(
+  (pass) => process.exit(!pass && process.env.BENCH_STRICT === '1' ? 2 : 0),
+  async (err) => {
+    if (cleanup.interrupted) return; // the signal handler cleans up and exits
+    console.error(`\nbenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
+    if (pgLog.length > 0 && !process.env.DATABASE_URL)
+      console.error(`PostgreSQL log (last lines):\n  ${pgLog.join('\n  ')}`);
+    await cleanup.run();
+    process.exit(1);
+  },
+);

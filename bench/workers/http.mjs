@@ -1,0 +1,89 @@
+/**
+ * The service through the full stack: autocannon POSTs /v1.1/points/redeem, each request
+ * with its own external_reference_number and (spread) a random customer.
+ */
+import { randomInt } from 'node:crypto';
+import autocannon from 'autocannon';
+import { HOT_MOBILE, REDEEM_PATH, spreadMobile } from '../lib/fixtures.mjs';
+import { md5Hex, summarize } from '../lib/util.mjs';
+import { serveWorker } from '../lib/workers.mjs';
+
+const ITEM_CODE = /"item_status":\{[^}]*"code":(\d+)/;
+
+function cannon(options, onResponse) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    // Per response, in ms with sub-millisecond resolution (autocannon's own histogram
+    // keeps whole milliseconds).
+    instance.on('response', (_client, statusCode, _bytes, ms) => onResponse(statusCode, ms));
+  });
+}
+
+async function run(p, warm) {
+  const authorization = `Basic ${Buffer.from(`${p.username}:${md5Hex(p.password)}`).toString('base64')}`;
+  let seq = 0;
+  const codes = {};
+  let counting = false;
+  const options = (amount) => ({
+    url: p.baseUrl,
+    connections: p.connections,
+    pipelining: 1,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: REDEEM_PATH,
+        headers: { authorization, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          seq += 1;
+          const mobile = p.target === 'hot' ? HOT_MOBILE : spreadMobile(1 + randomInt(p.customers));
+          req.body = JSON.stringify({
+            root: {
+              redeem: {
+                points_redeemed: p.points,
+                customer: { mobile },
+                transaction_number: `bill-${seq}`,
+                external_reference_number: `${p.ernPrefix}-${seq}`,
+              },
+            },
+          });
+          return req;
+        },
+        onResponse: (status, body) => {
+          if (!counting) return;
+          const code = ITEM_CODE.exec(body)?.[1] ?? `http ${status}`;
+          codes[code] = (codes[code] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+
+  if (p.warmup > 0) await cannon(options(p.warmup), () => undefined);
+  await warm();
+
+  counting = true;
+  const latencies = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await cannon(options(p.requests), (status, ms) => {
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  const elapsed = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
+  const transport = result.errors + result.timeouts;
+  const completed = result['2xx'] + result.non2xx;
+  const otherCodes = Object.fromEntries(Object.entries(codes).filter(([code]) => code !== '800'));
+  return {
+    ...summarize(latencies, completed, elapsed),
+    ok: codes['800'] ?? 0,
+    non2xx: result.non2xx,
+    transportErrors: transport,
+    // HTTP-level failures only; item codes other than 800 are in otherCodes.
+    errors: result.non2xx + transport,
+    otherCodes,
+    clientCpuMs: (user + system) / 1000,
+  };
+}
+
+serveWorker(run);
