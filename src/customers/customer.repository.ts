@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sql } from '../database/db';
+import { prepared, Prepared, Sql } from '../database/db';
 import { CustomerIdentifier } from './identifier';
 
 export interface CustomerRow {
@@ -28,6 +28,17 @@ const WHERE: Record<CustomerIdentifier['type'], string> = {
   card_external_id: 'card_external_id = $2',
 };
 
+/** One prepared statement per kind of identifier: every redemption looks its customer up. */
+const FIND_BY = Object.fromEntries(
+  Object.entries(WHERE).map(([type, where]) => [
+    type,
+    prepared(
+      `customer-by-${type}`,
+      `SELECT ${COLUMNS} FROM customer WHERE org_id = $1 AND ${where}`,
+    ),
+  ]),
+) as Record<CustomerIdentifier['type'], Prepared>;
+
 @Injectable()
 export class CustomerRepository {
   async findByIdentifier(
@@ -35,10 +46,7 @@ export class CustomerRepository {
     orgId: number,
     identifier: CustomerIdentifier,
   ): Promise<CustomerRow | undefined> {
-    const [row] = await sql.query<CustomerRow>(
-      `SELECT ${COLUMNS} FROM customer WHERE org_id = $1 AND ${WHERE[identifier.type]}`,
-      [orgId, identifier.value],
-    );
+    const [row] = await sql.query<CustomerRow>(FIND_BY[identifier.type], [orgId, identifier.value]);
     return row;
   }
 

@@ -1,17 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryRunner } from 'typeorm';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import { DataSource } from 'typeorm';
 import { Env } from '../config/env';
 import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A statement the server parses and plans once per connection (a named prepared statement).
+ * Declared once, at module level, for the statements every redemption sends; everything else
+ * goes unnamed. See `prepared`.
+ */
+export interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+const preparedTexts = new Map<string, string>();
+
+/**
+ * Declares a prepared statement. Names are global to a connection, so one name may never
+ * stand for two texts; declaring it twice with the same text is harmless.
+ */
+export function prepared(name: string, text: string): Prepared {
+  const known = preparedTexts.get(name);
+  if (known !== undefined && known !== text) {
+    throw new Error(`prepared statement "${name}" is declared with two different texts`);
+  }
+  preparedTexts.set(name, text);
+  return { name, text };
+}
+
 /** What a repository needs: run SQL on whatever connection or transaction it was handed. */
 export interface Sql {
-  query<T = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]>;
   /** Rows changed by an UPDATE/DELETE/INSERT. */
-  execute(text: string, params?: unknown[]): Promise<number>;
+  execute(text: string | Prepared, params?: unknown[]): Promise<number>;
 }
 
 /** A lock wait ran past LOCK_TIMEOUT_MS. */
@@ -28,17 +54,23 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-class RunnerSql implements Sql {
-  constructor(private readonly runner: QueryRunner) {}
+function queryConfig(text: string | Prepared, params: unknown[] | undefined): QueryConfig {
+  if (typeof text === 'string') return { text, values: params };
+  return { name: text.name, text: text.text, values: params ?? [] };
+}
 
-  async query<T = Row>(text: string, params?: unknown[]): Promise<T[]> {
-    const result = await this.runner.query(text, params, true);
-    return result.records as T[];
+/** Runs statements on one checked-out connection (a transaction's). */
+class ClientSql implements Sql {
+  constructor(private readonly client: PoolClient) {}
+
+  async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
+    const result: QueryResult = await this.client.query(queryConfig(text, params));
+    return result.rows as T[];
   }
 
-  async execute(text: string, params?: unknown[]): Promise<number> {
-    const result = await this.runner.query(text, params, true);
-    return result.affected ?? 0;
+  async execute(text: string | Prepared, params?: unknown[]): Promise<number> {
+    const result: QueryResult = await this.client.query(queryConfig(text, params));
+    return result.rowCount ?? 0;
   }
 }
 
@@ -56,24 +88,28 @@ const MAX_ATTEMPTS = 5;
  * The one owner of transaction boundaries. Work runs inside BEGIN … COMMIT with a bounded
  * lock wait; deadlocks and serialization failures are retried from the start; a lock wait
  * past the limit becomes LockTimeoutError; a lost database becomes DatabaseUnavailableError.
+ *
+ * Statements go to the connection pool of TypeORM's data source (which also runs the
+ * migrations) through `pg` itself: one pool, and no query-runner layer on the hot path.
  */
 @Injectable()
 export class Db implements Sql {
   private readonly lockTimeoutMs: number;
+  private readonly pool: Pool;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    config: ConfigService<Env, true>,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<Env, true>) {
     this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
-  async query<T = Row>(text: string, params?: unknown[]): Promise<T[]> {
-    return this.withRunner((sql) => sql.query<T>(text, params));
+  async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
+    const result = await this.outside(text, params);
+    return result.rows as T[];
   }
 
-  async execute(text: string, params?: unknown[]): Promise<number> {
-    return this.withRunner((sql) => sql.execute(text, params));
+  async execute(text: string | Prepared, params?: unknown[]): Promise<number> {
+    const result = await this.outside(text, params);
+    return result.rowCount ?? 0;
   }
 
   async transaction<T>(
@@ -83,17 +119,7 @@ export class Db implements Sql {
     const lockTimeout = Math.trunc(options.lockTimeoutMs ?? this.lockTimeoutMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.withRunner(async (tx, runner) => {
-          await runner.query(`BEGIN; SET LOCAL lock_timeout = ${lockTimeout}`);
-          try {
-            const result = await work(tx);
-            await runner.query('COMMIT');
-            return result;
-          } catch (err) {
-            await runner.query('ROLLBACK').catch(() => undefined);
-            throw err;
-          }
-        });
+        return await this.once(work, lockTimeout);
       } catch (err) {
         const code = sqlState(err);
         const retryable =
@@ -110,17 +136,45 @@ export class Db implements Sql {
     }
   }
 
-  private async withRunner<T>(work: (sql: Sql, runner: QueryRunner) => Promise<T>): Promise<T> {
-    let runner: QueryRunner | undefined;
+  /** One statement in its own implicit transaction. */
+  private async outside(text: string | Prepared, params?: unknown[]): Promise<QueryResult> {
     try {
-      runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      return await work(new RunnerSql(runner), runner);
+      return await this.pool.query(queryConfig(text, params));
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError(err);
       throw err;
+    }
+  }
+
+  private async once<T>(work: (tx: Sql) => Promise<T>, lockTimeout: number): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
+    }
+    // A connection whose state is unknown (lost, or a failed ROLLBACK) is closed, not reused.
+    let broken: Error | undefined;
+    try {
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${lockTimeout}`);
+      try {
+        const result = await work(new ClientSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+        });
+        throw err;
+      }
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        broken ??= err instanceof Error ? err : new Error(String(err));
+        throw new DatabaseUnavailableError(err);
+      }
+      throw err;
     } finally {
-      await runner?.release().catch(() => undefined);
+      client.release(broken);
     }
   }
 }

@@ -36,9 +36,6 @@ const CONNECTION_ERRNOS = new Set([
 
 /** True when the database itself is unreachable or going away (not the query's fault). */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  // TypeORM releases a transaction's runner when its connection dies between statements;
-  // the next statement then finds it released.
-  if (err instanceof Error && err.name === 'QueryRunnerAlreadyReleasedError') return true;
   const code = sqlState(err);
   if (code !== undefined) {
     if (code.startsWith('08')) return true;
@@ -51,7 +48,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       return true;
   }
   const message = err instanceof Error ? err.message : '';
-  return /Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+  return /Connection terminated|not queryable|connection timeout|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
     message,
   );
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { Sql } from '../database/db';
+import { prepared, Sql } from '../database/db';
+import { OPEN_LOTS_ORDER, WALLET_SQL } from './wallet.sql';
 
 export type WalletOwner = { customerId: number } | { groupId: number };
 
@@ -22,16 +23,33 @@ export interface OpenLot {
   expiresAt: Date | null;
 }
 
+export interface LotRow {
+  id: string;
+  remaining: string;
+  expires_at: Date | null;
+}
+
+export const toOpenLot = (r: LotRow): OpenLot => ({
+  id: r.id,
+  remaining: Decimal.of(r.remaining),
+  expiresAt: r.expires_at,
+});
+
 interface WalletRow {
   id: string;
   org_id: number;
   balance: string;
 }
 
-const ownerColumn = (owner: WalletOwner): string =>
+const ownerColumn = (owner: WalletOwner): 'customer_id' | 'group_id' =>
   'customerId' in owner ? 'customer_id' : 'group_id';
 const ownerId = (owner: WalletOwner): number =>
   'customerId' in owner ? owner.customerId : owner.groupId;
+
+const LOCK_BY_OWNER = {
+  customer_id: prepared('wallet-lock-customer_id', WALLET_SQL.lock('customer_id')),
+  group_id: prepared('wallet-lock-group_id', WALLET_SQL.lock('group_id')),
+};
 
 /**
  * Wallet rows, their lots and the ledger. Every method that changes a wallet expects the
@@ -41,11 +59,10 @@ const ownerId = (owner: WalletOwner): number =>
 export class WalletRepository {
   /** Locks the wallet of this owner and program; undefined when it has never held points. */
   async lock(tx: Sql, programId: number, owner: WalletOwner): Promise<LockedWallet | undefined> {
-    const [row] = await tx.query<WalletRow>(
-      `SELECT id, org_id, balance FROM wallet
-        WHERE program_id = $1 AND ${ownerColumn(owner)} = $2 FOR UPDATE`,
-      [programId, ownerId(owner)],
-    );
+    const [row] = await tx.query<WalletRow>(LOCK_BY_OWNER[ownerColumn(owner)], [
+      programId,
+      ownerId(owner),
+    ]);
     return row && { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
   }
 
@@ -83,19 +100,14 @@ export class WalletRepository {
     return wallet;
   }
 
-  /** Lots with points left, in spending order: earliest expiry, no expiry last, then age, then id. */
+  /** Lots with points left, in spending order (OPEN_LOTS_ORDER). */
   async openLots(tx: Sql, walletId: string): Promise<OpenLot[]> {
-    const rows = await tx.query<{ id: string; remaining: string; expires_at: Date | null }>(
-      `SELECT id, remaining, expires_at FROM lot
-        WHERE wallet_id = $1 AND remaining > 0
-        ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC`,
+    const rows = await tx.query<LotRow>(
+      `SELECT id, remaining, expires_at FROM lot WHERE wallet_id = $1 AND remaining > 0
+        ${OPEN_LOTS_ORDER}`,
       [walletId],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      remaining: Decimal.of(r.remaining),
-      expiresAt: r.expires_at,
-    }));
+    return rows.map(toOpenLot);
   }
 
   /**
@@ -144,16 +156,18 @@ export class WalletRepository {
   }
 
   /**
-   * Locks the wallet's lots for spending: lapsed lots are written off first (the lazy half
-   * of expiry), so the returned balance and live lots count unexpired points only.
+   * Readies the wallet's lots for spending: lapsed lots are written off first (the lazy half
+   * of expiry), so the returned balance and live lots count unexpired points only. `lots` are
+   * the open lots when the caller already read them under the wallet's lock.
    */
   async sweep(
     tx: Sql,
     wallet: LockedWallet,
     now: Date,
     actor: Actor,
+    lots?: OpenLot[],
   ): Promise<{ balance: Decimal; live: OpenLot[] }> {
-    const lots = await this.openLots(tx, wallet.id);
+    lots ??= await this.openLots(tx, wallet.id);
     const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
     const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
     wallet.balance = await this.expireLots(tx, wallet, lapsed, now, actor);
