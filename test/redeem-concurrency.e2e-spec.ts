@@ -88,6 +88,19 @@ async function expectLedgerOk(t: TestApp): Promise<void> {
   expect(res.body).toMatchObject({ ok: true, failures: [] });
 }
 
+/** Resolves once some session of the test database waits for a lock (a request got stuck behind a holder). */
+async function untilSomeoneWaitsForALock(t: TestApp, what: string): Promise<void> {
+  for (let waited = 0; ; waited += 20) {
+    const { rows } = await t.pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0].n > 0) return;
+    if (waited > 3000) throw new Error(`${what} never waited for a lock`);
+    await sleep(20);
+  }
+}
+
 function expectEnvelopeError(res: TimedResponse, code: number): void {
   expect(res.status).toBe(code);
   const body = JSON.parse(res.text) as { response: { status: unknown } };
@@ -281,6 +294,84 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     expect(await balanceOf(t, customer.id)).toBe('95.000');
   });
 
+  it('one external_reference_number raced from 10 different wallets: one 800, the others write nothing', async () => {
+    // Each wallet has its own lock, so nothing serialises these but the unique index that
+    // the redemption's single write statement runs into.
+    const customers = [];
+    for (let i = 0; i < 10; i++) customers.push(await makeCustomer(t, [{ points: 20 }]));
+    const ern = `pos-ern-shared-${customers[0].id}`;
+    const results = await fireAll(
+      t.url,
+      customers.map((c) => redeemRequest(redeemBody(c.mobile, 5, ern))),
+      agent,
+    );
+
+    expect(maxInFlight(results)).toBeGreaterThan(1);
+    const items = results.map(itemOf);
+    expect(Object.fromEntries(countBy(items.map((i) => i.item_status.code)))).toEqual({
+      800: 1,
+      744: 9,
+    });
+    for (const [i, c] of customers.entries()) {
+      const won = items[i].item_status.code === 800;
+      expect(await balanceOf(t, c.id)).toBe(won ? '15.000' : '20.000');
+      expect(await redemptionCount(t, c.id)).toBe(won ? 1 : 0);
+      const { rows } = await t.pg.query<{ ledger: number; lots: string }>(
+        `SELECT (SELECT count(*)::int FROM ledger_entry le JOIN wallet w ON w.id = le.wallet_id
+                  WHERE w.customer_id = $1 AND le.kind = 'REDEMPTION') AS ledger,
+                (SELECT sum(remaining)::text FROM lot l JOIN wallet w ON w.id = l.wallet_id
+                  WHERE w.customer_id = $1) AS lots`,
+        [c.id],
+      );
+      expect(rows[0]).toEqual({ ledger: won ? 1 : 0, lots: won ? '15.000' : '20.000' });
+    }
+  });
+
+  it('a reference held by an uncommitted redemption elsewhere: the write waits, then 744 and nothing written', async () => {
+    const holderCustomer = await makeCustomer(t, [{ points: 20 }]);
+    const customer = await makeCustomer(t, [{ points: 20 }]);
+    const ern = `pos-ern-held-${customer.id}`;
+    const holder = await t.pg.connect();
+    try {
+      await holder.query('BEGIN');
+      // Past the read of the reference, before the commit: the case only the index decides.
+      await holder.query(
+        `INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, points,
+           redeemed_value, external_reference_number, redemption_time, till_id, request_id)
+         SELECT w.org_id, 'HELD01', w.id, w.program_id, w.customer_id, 1, 1, $2, now(),
+                (SELECT id FROM app_user WHERE org_id = w.org_id ORDER BY id LIMIT 1), 'held'
+           FROM wallet w WHERE w.customer_id = $1`,
+        [holderCustomer.id, ern],
+      );
+      const pending = timedRequest(
+        t.url,
+        redeemRequest(redeemBody(customer.mobile, 5, ern)),
+        agent,
+      );
+      await untilSomeoneWaitsForALock(t, 'the redemption behind the held reference');
+      await holder.query('COMMIT');
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(itemOf(res).item_status.code).toBe(744);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    expect(await balanceOf(t, customer.id)).toBe('20.000');
+    expect(await redemptionCount(t, customer.id)).toBe(0);
+    const { rows } = await t.pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_entry le JOIN wallet w ON w.id = le.wallet_id
+        WHERE w.customer_id = $1 AND le.kind = 'REDEMPTION'`,
+      [customer.id],
+    );
+    expect(rows[0].n).toBe(0);
+    // The held row was a bare stand-in (no lots spent): it goes, so the ledger still verifies.
+    await t.pg.query(
+      `DELETE FROM redemption WHERE request_id = 'held' AND external_reference_number = $1`,
+      [ern],
+    );
+  });
+
   it('a sequential retry of a finished request replays its body byte for byte', async () => {
     const customer = await makeCustomer(t, [{ points: 40 }]);
     const key = `retry-${customer.id}`;
@@ -470,15 +561,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
 
       const pendingA = timedRequest(t2.url, request);
       // A is really waiting for the wallet lock before B is sent.
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await t2.pg.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0].n > 0) break;
-        if (waited > 2000) throw new Error('request A never waited for the wallet lock');
-        await sleep(20);
-      }
+      await untilSomeoneWaitsForALock(t2, 'request A');
       await sleep(300);
 
       const b = await timedRequest(t2.url, request);

@@ -13,6 +13,7 @@ import { WalletSummaryRepository } from '../customers/wallet-summary.repository'
 import { Db, Sql } from '../database/db';
 import { constraintName, PgError, sqlState } from '../database/pg-errors';
 import { OrgConfig, OrgConfigRepository } from '../programs/org-config.repository';
+import { OrgSettings } from '../programs/org-settings';
 import {
   PROGRAM_COLUMNS,
   ProgramRepository,
@@ -85,6 +86,7 @@ export class AdminService {
     private readonly clock: Clock,
     private readonly orgConfigs: OrgConfigRepository,
     private readonly programs: ProgramRepository,
+    private readonly settings: OrgSettings,
     private readonly customers: CustomerRepository,
     private readonly summaries: WalletSummaryRepository,
     private readonly wallets: WalletRepository,
@@ -101,7 +103,9 @@ export class AdminService {
   }
 
   patchConfig(principal: Principal, patch: Partial<OrgConfig>): Promise<OrgConfig> {
-    return this.orgConfigs.update(this.db, principal.orgId, patch);
+    return this.orgConfigs
+      .update(this.db, principal.orgId, patch)
+      .finally(() => this.settings.invalidate(principal.orgId));
   }
 
   async listPrograms(principal: Principal) {
@@ -133,6 +137,7 @@ export class AdminService {
         );
         return programJson(row);
       })
+      .finally(() => this.settings.invalidate(principal.orgId))
       .catch((err: unknown) =>
         conflict(err, { program_org_id_name_key: 'A program with this name exists' }),
       );
@@ -165,6 +170,7 @@ export class AdminService {
         );
         return programJson(row);
       })
+      .finally(() => this.settings.invalidate(principal.orgId))
       .catch((err: unknown) => {
         if (sqlState(err) === PgError.CHECK_VIOLATION)
           throw ApiError.badRequest('max_redeem must be at least min_redeem', [

@@ -69,6 +69,13 @@ export class Env {
   @Min(0)
   AUTH_CACHE_TTL_MS: number = 60000;
 
+  /** How long an org's configuration and programs stay cached in memory; 0 reads them each time. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  SETTINGS_CACHE_TTL_MS: number = 5000;
+
   /** How long an in-flight Idempotency-Key is held before a retry may take it over. */
   @Transform(toInt)
   @IsInt()

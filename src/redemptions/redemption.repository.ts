@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { Sql } from '../database/db';
+import { prepared, Sql } from '../database/db';
 import { Allocation } from '../wallets/allocate';
-import { Actor, LockedWallet } from '../wallets/wallet.repository';
+import { REDEMPTION_SQL } from './redemption.sql';
+import { Actor, LockedWallet, LotRow, OpenLot, toOpenLot } from '../wallets/wallet.repository';
 
 export interface NewRedemption {
   orgId: number;
@@ -25,6 +26,12 @@ export interface NewRedemption {
   now: Date;
 }
 
+const LOTS_AND_REFERENCE = prepared(
+  'redemption-lots-and-reference',
+  REDEMPTION_SQL.lotsAndReference,
+);
+const REDEEM = prepared('redemption-redeem', REDEMPTION_SQL.redeem);
+
 @Injectable()
 export class RedemptionRepository {
   async externalReferenceUsed(sql: Sql, orgId: number, ern: string): Promise<boolean> {
@@ -35,79 +42,59 @@ export class RedemptionRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Inserts the redemption; undefined when its external reference number is taken (the
-   * unique index decides, also against a concurrent insert that commits first).
-   */
-  async insert(tx: Sql, r: NewRedemption): Promise<string | undefined> {
-    const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, group_id, points,
-         redeemed_value, transaction_number, external_reference_number, validation_code,
-         validation_type, redemption_time, notes, purpose, custom_fields, till_id, request_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-       ON CONFLICT (org_id, external_reference_number) WHERE external_reference_number IS NOT NULL
-       DO NOTHING
-       RETURNING id`,
-      [
-        r.orgId,
-        r.code,
-        r.wallet.id,
-        r.programId,
-        r.customerId,
-        r.groupId,
-        r.points.toString(),
-        r.redeemedValue.toString(),
-        r.transactionNumber,
-        r.externalReferenceNumber,
-        r.validationCode,
-        r.validationType,
-        r.redemptionTime,
-        r.notes,
-        r.purpose,
-        JSON.stringify(r.customFields),
-        r.actor.id,
-        r.actor.requestId,
-        r.now,
-      ],
-    );
-    return row?.id;
+  /** The locked wallet's open lots, and whether `ern` was used in the org (false when null). */
+  async lotsAndReference(
+    tx: Sql,
+    wallet: LockedWallet,
+    orgId: number,
+    ern: string | null,
+  ): Promise<{ lots: OpenLot[]; referenceUsed: boolean }> {
+    // LEFT JOIN: with no open lots, the one row has null lot columns.
+    const rows = await tx.query<{ reference_used: boolean } & LotRow>(LOTS_AND_REFERENCE, [
+      wallet.id,
+      orgId,
+      ern,
+    ]);
+    const lots: OpenLot[] = [];
+    for (const r of rows) if ((r.id as string | null) !== null) lots.push(toOpenLot(r));
+    return { lots, referenceUsed: rows[0].reference_used };
   }
 
-  /** Allocations, lot decrements, the REDEMPTION ledger row and the wallet, in one statement. */
-  async applySpend(
+  /**
+   * Writes the whole redemption (see REDEMPTION_SQL.redeem). Returns its id, or undefined
+   * when the external reference number is taken and nothing was written.
+   */
+  async redeem(
     tx: Sql,
-    redemptionId: string,
     r: NewRedemption,
     allocations: Allocation[],
     balanceAfter: Decimal,
-  ): Promise<void> {
-    await tx.query(
-      `WITH alloc AS (
-         SELECT * FROM unnest($2::bigint[], $3::numeric[]) WITH ORDINALITY AS a(lot_id, points, seq)
-       ), lots AS (
-         UPDATE lot SET remaining = lot.remaining - alloc.points FROM alloc WHERE lot.id = alloc.lot_id
-       ), allocations AS (
-         INSERT INTO redemption_allocation (redemption_id, lot_id, seq, points)
-         SELECT $1, lot_id, seq, points FROM alloc
-       ), ledger AS (
-         INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
-                                   actor_type, actor_id, request_id, created_at)
-         VALUES ($4, $5, 'REDEMPTION', -$6::numeric, $7, $1, $8, $9, $10, $11)
-       )
-       UPDATE wallet SET balance = $7, redeemed = redeemed + $6::numeric, updated_at = $11 WHERE id = $5`,
-      [
-        redemptionId,
-        allocations.map((a) => a.lotId),
-        allocations.map((a) => a.points.toString()),
-        r.orgId,
-        r.wallet.id,
-        r.points.toString(),
-        balanceAfter.toString(),
-        r.actor.type,
-        r.actor.id,
-        r.actor.requestId,
-        r.now,
-      ],
-    );
+  ): Promise<string | undefined> {
+    const [row] = await tx.query<{ id: string }>(REDEEM, [
+      r.orgId,
+      r.code,
+      r.wallet.id,
+      r.programId,
+      r.customerId,
+      r.groupId,
+      r.points.toString(),
+      r.redeemedValue.toString(),
+      r.transactionNumber,
+      r.externalReferenceNumber,
+      r.validationCode,
+      r.validationType,
+      r.redemptionTime,
+      r.notes,
+      r.purpose,
+      JSON.stringify(r.customFields),
+      r.actor.id,
+      r.actor.requestId,
+      r.now,
+      allocations.map((a) => a.lotId),
+      allocations.map((a) => a.points.toString()),
+      balanceAfter.toString(),
+      r.actor.type,
+    ]);
+    return row?.id;
   }
 }

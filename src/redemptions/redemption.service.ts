@@ -14,9 +14,10 @@ import { CustomerRepository, CustomerRow } from '../customers/customer.repositor
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
 import { IdempotencyLease, IdempotencyService } from '../idempotency/idempotency.service';
-import { OrgConfig, OrgConfigRepository } from '../programs/org-config.repository';
+import { OrgConfig } from '../programs/org-config.repository';
+import { OrgSettings } from '../programs/org-settings';
 import { checkProgramRules } from '../programs/program-rules';
-import { Program, ProgramRepository } from '../programs/program.repository';
+import { Program } from '../programs/program.repository';
 import { MissedCallRepository } from '../validation-codes/missed-call.repository';
 import { OtpSecret } from '../validation-codes/otp-secret';
 import {
@@ -93,8 +94,7 @@ export class RedemptionService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly programs: ProgramRepository,
-    private readonly orgConfigs: OrgConfigRepository,
+    private readonly settings: OrgSettings,
     private readonly customers: CustomerRepository,
     private readonly groups: GroupRepository,
     private readonly wallets: WalletRepository,
@@ -142,10 +142,10 @@ export class RedemptionService {
     items: RedeemItem[],
   ): Promise<RequestContext> {
     const [config, program, fieldRows] = await Promise.all([
-      this.orgConfigs.get(this.db, principal.orgId),
+      this.settings.config(principal.orgId),
       query.programId === 'invalid'
         ? Promise.resolve(undefined)
-        : this.programs.find(this.db, principal.orgId, query.programId),
+        : this.settings.program(principal.orgId, query.programId),
       items.some((i) => Array.isArray(i.customFields) && i.customFields.length > 0)
         ? this.db.query<{ name: string }>(
             `SELECT name FROM custom_field WHERE org_id = $1 AND scope = 'redemption'`,
@@ -290,11 +290,16 @@ export class RedemptionService {
     const owner: WalletOwner = p.group ? { groupId: p.group.id } : { customerId: p.customer.id };
     const wallet = await this.wallets.lock(tx, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
-    if (ern !== null && (await this.redemptions.externalReferenceUsed(tx, orgId, ern)))
-      return 'DUPLICATE_EXTERNAL_REFERENCE';
-    if (!wallet) return 'INSUFFICIENT_POINTS';
+    if (!wallet) {
+      if (ern !== null && (await this.redemptions.externalReferenceUsed(tx, orgId, ern)))
+        return 'DUPLICATE_EXTERNAL_REFERENCE';
+      return 'INSUFFICIENT_POINTS';
+    }
+    // Read after the lock was granted, so a redemption that held it is seen here.
+    const { lots, referenceUsed } = await this.redemptions.lotsAndReference(tx, wallet, orgId, ern);
+    if (referenceUsed) return 'DUPLICATE_EXTERNAL_REFERENCE';
 
-    const { live } = await this.wallets.sweep(tx, wallet, now, actor);
+    const { live } = await this.wallets.sweep(tx, wallet, now, actor, lots);
     if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
     const allocations = allocate(live, p.points);
     if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
@@ -338,9 +343,8 @@ export class RedemptionService {
       actor,
       now,
     };
-    const redemptionId = await this.redemptions.insert(tx, record);
+    const redemptionId = await this.redemptions.redeem(tx, record, allocations, balance);
     if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE');
-    await this.redemptions.applySpend(tx, redemptionId, record, allocations, balance);
     if (p.validation.kind === 'SMS') {
       await this.codes.consumeAll(tx, p.customer.id, p.program.id, redemptionId, now);
     } else if (missedCallId) {

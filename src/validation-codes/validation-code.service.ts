@@ -11,8 +11,9 @@ import { CustomerRepository, CustomerRow } from '../customers/customer.repositor
 import { pickIdentifier } from '../customers/identifier';
 import { customerIdentifiers } from '../customers/customers.service';
 import { Db } from '../database/db';
-import { OrgConfig, OrgConfigRepository } from '../programs/org-config.repository';
-import { Program, ProgramRepository } from '../programs/program.repository';
+import { OrgConfig } from '../programs/org-config.repository';
+import { OrgSettings } from '../programs/org-settings';
+import { Program } from '../programs/program.repository';
 import { queryValue } from '../redemptions/redeem-request';
 import { OtpSecret } from './otp-secret';
 import { ValidationCodeRepository } from './validation-code.repository';
@@ -31,8 +32,7 @@ export class ValidationCodeService {
     private readonly clock: Clock,
     private readonly codes: ValidationCodeRepository,
     private readonly customers: CustomerRepository,
-    private readonly programs: ProgramRepository,
-    private readonly orgConfigs: OrgConfigRepository,
+    private readonly settings: OrgSettings,
     private readonly secret: OtpSecret,
   ) {}
 
@@ -61,8 +61,8 @@ export class ValidationCodeService {
       : undefined;
     const [customer, program, config] = await Promise.all([
       this.customers.findByIdentifier(this.db, principal.orgId, identifier),
-      programId === -1 ? undefined : this.programs.find(this.db, principal.orgId, programId),
-      this.orgConfigs.get(this.db, principal.orgId),
+      programId === -1 ? undefined : this.settings.program(principal.orgId, programId),
+      this.settings.config(principal.orgId),
     ]);
     if (!customer) return respond('CUSTOMER_NOT_FOUND');
     if (!program) return respond('UNKNOWN_PROGRAM', customer);

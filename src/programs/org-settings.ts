@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { performance } from 'node:perf_hooks';
+import { Env } from '../config/env';
+import { Db } from '../database/db';
+import { OrgConfig, OrgConfigRepository } from './org-config.repository';
+import { Program, ProgramRepository } from './program.repository';
+
+interface Entry<T> {
+  value: Promise<T>;
+  expiresAt: number;
+  generation: number;
+}
+
+/**
+ * An org's configuration and programs as every redemption reads them, kept in memory for
+ * SETTINGS_CACHE_TTL_MS (0: read each time). The admin API calls `invalidate` after it commits
+ * a change, so this instance sees the change at once; other instances within the TTL.
+ *
+ * Concurrent misses share one read. A read that started before an invalidation is never kept:
+ * entries carry the org's generation, and an invalidation moves the generation on.
+ * Unknown program ids are not kept, so guessing ids cannot grow the cache.
+ */
+@Injectable()
+export class OrgSettings {
+  private readonly ttlMs: number;
+  /** Per org: its entries by key. */
+  private readonly orgs = new Map<number, Map<string, Entry<unknown>>>();
+  private readonly generations = new Map<number, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly orgConfigs: OrgConfigRepository,
+    private readonly programs: ProgramRepository,
+    config: ConfigService<Env, true>,
+  ) {
+    this.ttlMs = config.get('SETTINGS_CACHE_TTL_MS', { infer: true });
+  }
+
+  config(orgId: number): Promise<OrgConfig> {
+    return this.cached(orgId, 'config', () => this.orgConfigs.get(this.db, orgId));
+  }
+
+  /** The org's program with this id, or its default program when id is undefined. */
+  program(orgId: number, id: number | undefined): Promise<Program | undefined> {
+    return this.cached(
+      orgId,
+      `program:${id ?? 'default'}`,
+      () => this.programs.find(this.db, orgId, id),
+      (p) => p !== undefined,
+    );
+  }
+
+  /** Forgets everything cached for the org (call after the change has committed). */
+  invalidate(orgId: number): void {
+    this.generations.set(orgId, this.generation(orgId) + 1);
+    this.orgs.delete(orgId);
+  }
+
+  private generation(orgId: number): number {
+    return this.generations.get(orgId) ?? 0;
+  }
+
+  private cached<T>(
+    orgId: number,
+    key: string,
+    load: () => Promise<T>,
+    keep: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const now = performance.now();
+    const generation = this.generation(orgId);
+    let entries = this.orgs.get(orgId);
+    const hit = entries?.get(key) as Entry<T> | undefined;
+    if (hit && hit.expiresAt > now && hit.generation === generation) return hit.value;
+
+    if (!entries) this.orgs.set(orgId, (entries = new Map<string, Entry<unknown>>()));
+    const entry: Entry<T> = { value: load(), expiresAt: now + this.ttlMs, generation };
+    entries.set(key, entry);
+    const forget = () => {
+      if (this.orgs.get(orgId)?.get(key) === entry) this.orgs.get(orgId)?.delete(key);
+    };
+    entry.value.then((v) => (keep(v) ? undefined : forget()), forget);
+    return entry.value;
+  }
+}

@@ -1,0 +1,55 @@
+import { OPEN_LOTS_ORDER } from '../wallets/wallet.sql';
+
+/*
+ * The statements of a redemption's transaction after the wallet lock (WALLET_SQL.lock),
+ * shared with the benchmark's raw-Postgres ceiling (bench/workers/raw.mjs loads this file
+ * from dist/), so that both send the same SQL. Imports nothing but another such file.
+ */
+export const REDEMPTION_SQL = {
+  /**
+   * The wallet's open lots in spending order, and whether the external reference number is
+   * taken: one round trip, read after the wallet lock was granted. Always at least one row
+   * (lot columns null when there are no open lots).
+   */
+  lotsAndReference: `SELECT EXISTS (SELECT 1 FROM redemption
+                         WHERE org_id = $2 AND external_reference_number = $3) AS reference_used,
+         l.id, l.remaining, l.expires_at
+    FROM (VALUES (1)) AS one(x)
+    LEFT JOIN LATERAL (
+      SELECT id, remaining, expires_at FROM lot WHERE wallet_id = $1 AND remaining > 0
+      ${OPEN_LOTS_ORDER}
+    ) AS l ON true`,
+
+  /**
+   * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row and the
+   * wallet, in one statement. Every write hangs off the inserted row: when the external
+   * reference number is taken (the unique index decides, also against a concurrent insert
+   * that commits first) nothing is written and no id comes back.
+   */
+  redeem: `WITH red AS (
+      INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, group_id, points,
+        redeemed_value, transaction_number, external_reference_number, validation_code,
+        validation_type, redemption_time, notes, purpose, custom_fields, till_id, request_id,
+        created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+      ON CONFLICT (org_id, external_reference_number) WHERE external_reference_number IS NOT NULL
+      DO NOTHING
+      RETURNING id
+    ), alloc AS (
+      SELECT * FROM unnest($20::bigint[], $21::numeric[]) WITH ORDINALITY AS a(lot_id, points, seq)
+    ), lots AS (
+      UPDATE lot SET remaining = lot.remaining - alloc.points FROM alloc, red
+       WHERE lot.id = alloc.lot_id
+    ), allocations AS (
+      INSERT INTO redemption_allocation (redemption_id, lot_id, seq, points)
+      SELECT red.id, alloc.lot_id, alloc.seq, alloc.points FROM red, alloc
+    ), ledger AS (
+      INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
+                                actor_type, actor_id, request_id, created_at)
+      SELECT $1, $3, 'REDEMPTION', -$7::numeric, $22, red.id, $23, $17, $18, $19 FROM red
+    ), spent AS (
+      UPDATE wallet SET balance = $22, redeemed = redeemed + $7::numeric, updated_at = $19
+        FROM red WHERE wallet.id = $3
+    )
+    SELECT id FROM red`,
+} as const;
