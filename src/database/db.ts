@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
@@ -100,6 +100,14 @@ export class Db implements Sql {
   constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<Env, true>) {
     this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    // pg emits 'error' on a checked-out client whose server goes away; with no listener that
+    // would end the process. The statement in flight fails anyway and the client is dropped.
+    const logger = new Logger(Db.name);
+    const onClientError = (err: Error): void =>
+      logger.warn(`a database connection was lost: ${err.message}`);
+    this.pool.on('acquire', (client) => {
+      if (!client.listeners('error').includes(onClientError)) client.on('error', onClientError);
+    });
   }
 
   async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
