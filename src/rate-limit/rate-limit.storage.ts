@@ -1,9 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
 import { Env } from '../config/env';
+import { FixedWindowStorage } from './fixed-window.storage';
 
 type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -15,7 +16,7 @@ type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger(RateLimitStorage.name);
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new FixedWindowStorage();
   private readonly redis?: Redis;
   private readonly shared?: ThrottlerStorageRedisService;
   private degraded = false;
@@ -72,7 +73,7 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
   }
 
   onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
+    this.memory.stop();
     this.redis?.disconnect(false);
   }
 }
