@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BasicAuthGuard, PermissionGuard } from './auth/guards';
-import { WireJsonInterceptor } from './capillary/wire.interceptor';
 import { CommonModule } from './common/common.module';
 import { maskUrl } from './common/redact';
 import { AppConfigModule } from './config/config.module';
@@ -21,6 +20,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
 import { WalletsModule } from './wallets/wallets.module';
 
+const REQUEST_LOG_LEVELS = new Set<string>(['trace', 'debug', 'info']);
+
 @Module({})
 export class AppModule {
   /** Built at call time so that the environment it validates is the one of this start. */
@@ -32,6 +33,11 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<Env, true>) => ({
+            // Request lines are logged at info. Above that level the per-request logger (and
+            // the async context it rides on, which taxes every promise) would log nothing.
+            forRoutes: REQUEST_LOG_LEVELS.has(config.get('LOG_LEVEL', { infer: true }))
+              ? undefined
+              : [],
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               // The id was set (and echoed as X-Cap-Requestid) by the first middleware.
@@ -72,7 +78,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: TillThrottlerGuard },
         { provide: APP_GUARD, useClass: BasicAuthGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
-        { provide: APP_INTERCEPTOR, useClass: WireJsonInterceptor },
       ],
     };
   }

@@ -8,9 +8,6 @@ import { jsonBodyMiddleware } from './capillary/json-body.middleware';
 
 export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
 
-/** The id the first middleware gave this request (also in the logs and the response header). */
-export const requestIdOf = (req: Request): string => (typeof req.id === 'string' ? req.id : '');
-
 interface RouteLayer {
   route?: { methods: Record<string, boolean> };
   match(path: string): boolean;

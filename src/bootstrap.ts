@@ -2,15 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { WireExpressAdapter } from './capillary/wire-express.adapter';
 import { Env } from './config/env';
 import { NestExpressApplication } from '@nestjs/platform-express';
 
 /** Creates the application exactly as production runs it (main.ts and the tests share it). */
 export async function createApp(env: Env): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(),
+    new WireExpressAdapter(),
+    { bodyParser: false, bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   app.set('trust proxy', false);
   // Responses are per-request (balances change); an ETag hash of each body buys nothing.

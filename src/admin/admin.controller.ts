@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
-import { requestIdOf } from '../app.setup';
+import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ValidationError } from 'class-validator';

@@ -9,6 +9,7 @@ import {
 import { Request, Response } from 'express';
 import { DatabaseUnavailableError, LockTimeoutError } from '../database/db';
 import { sqlState } from '../database/pg-errors';
+import { requestIdOf } from '../common/request-id';
 import { ApiError } from './api-error';
 import { status, v11Envelope, v2Errors } from './envelope';
 import { sendJson } from './send-json';
@@ -63,7 +64,7 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
   private toApiError(exception: unknown, req: Request): ApiError {
     if (exception instanceof ApiError) return exception;
     if (exception instanceof DatabaseUnavailableError || exception instanceof LockTimeoutError) {
-      this.logger.warn(`${req.method} ${req.path}: ${exception.message}`);
+      this.logger.warn(`${req.method} ${req.path} [${requestIdOf(req)}]: ${exception.message}`);
       const code = exception instanceof LockTimeoutError ? 521 : HttpStatus.SERVICE_UNAVAILABLE;
       return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, code, MESSAGES[503], [], {
         'Retry-After': '1',
@@ -91,10 +92,15 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
     // Class 22 (data exception: out of range, bad encoding, …) is a value the client sent
     // that slipped past validation: still the client's error, never a 500.
     if (sqlState(exception)?.startsWith('22')) {
-      this.logger.warn(`${req.method} ${req.path}: rejected by the database as invalid data`);
+      this.logger.warn(
+        `${req.method} ${req.path} [${requestIdOf(req)}]: rejected by the database as invalid data`,
+      );
       return ApiError.badRequest('Invalid value in the request');
     }
-    this.logger.error({ err: exception, path: req.path }, 'unexpected error');
+    this.logger.error(
+      { err: exception, path: req.path, requestId: requestIdOf(req) },
+      'unexpected error',
+    );
     return new ApiError(500, 500, MESSAGES[500]);
   }
 }

@@ -5,7 +5,7 @@ import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { RedeemRequestDoc } from './redeem.doc';
 import { RedemptionService } from './redemption.service';
-import { requestIdOf } from '../app.setup';
+import { requestIdOf } from '../common/request-id';
 
 const REDEEM_QUERY = [
   'program_id',

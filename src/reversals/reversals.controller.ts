@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Request } from 'express';
-import { requestIdOf } from '../app.setup';
+import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ReversalService } from './reversal.service';
