@@ -184,6 +184,33 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     await expectLedgerOk(t);
   });
 
+  it('the row lock decides between requests that take turns separately (one wallet, two identifiers)', async () => {
+    // Requests for one wallet queue in the service by identifier; by mobile and by id they
+    // are two queues, so these race in PostgreSQL itself.
+    const customer = await makeCustomer(t, [{ points: 30 }]);
+    const byMobile = redeemBody(customer.mobile, 1);
+    const byId = JSON.stringify({
+      root: { redeem: { points_redeemed: 1, customer: { id: String(customer.id) } } },
+    });
+    const results = await fireAll(
+      t.url,
+      Array.from({ length: 60 }, (_, i) => redeemRequest(i % 2 ? byId : byMobile)),
+      agent,
+    );
+    expect(maxInFlight(results)).toBeGreaterThanOrEqual(10);
+    const items = results.map(itemOf);
+    expect(Object.fromEntries(countBy(items.map((i) => i.item_status.code)))).toEqual({
+      800: 30,
+      803: 30,
+    });
+    const ok = items.filter((i) => i.item_status.code === 800);
+    expect(ok.map((i) => Number(i.balance)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, n) => n),
+    );
+    expect(await balanceOf(t, customer.id)).toBe('0.000');
+    expect(await redemptionCount(t, customer.id)).toBe(30);
+  });
+
   it('20 parallel sends with one Idempotency-Key: one redemption, 20 identical bodies', async () => {
     const customer = await makeCustomer(t, [{ points: 100 }]);
     const key = `burst-${customer.id}`;

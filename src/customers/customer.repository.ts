@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Decimal } from '../common/decimal';
 import { prepared, Prepared, Sql } from '../database/db';
+import { LockedWallet } from '../wallets/wallet.repository';
 import { CustomerIdentifier } from './identifier';
 
 export interface CustomerRow {
@@ -16,16 +18,29 @@ export interface CustomerRow {
   created_at: Date;
 }
 
-const COLUMNS = `id, org_id, mobile, email, external_id, card_number, card_external_id,
-  firstname, lastname, fraud_status, created_at`;
+const COLUMNS = [
+  'id',
+  'org_id',
+  'mobile',
+  'email',
+  'external_id',
+  'card_number',
+  'card_external_id',
+  'firstname',
+  'lastname',
+  'fraud_status',
+  'created_at',
+]
+  .map((column) => `c.${column}`)
+  .join(', ');
 
 const WHERE: Record<CustomerIdentifier['type'], string> = {
-  id: 'id = $2::int',
-  mobile: 'mobile = $2',
-  email: 'lower(email) = lower($2)',
-  external_id: 'external_id = $2',
-  card_number: 'card_number = $2',
-  card_external_id: 'card_external_id = $2',
+  id: 'c.id = $2::int',
+  mobile: 'c.mobile = $2',
+  email: 'lower(c.email) = lower($2)',
+  external_id: 'c.external_id = $2',
+  card_number: 'c.card_number = $2',
+  card_external_id: 'c.card_external_id = $2',
 };
 
 /** One prepared statement per kind of identifier: every redemption looks its customer up. */
@@ -34,7 +49,27 @@ const FIND_BY = Object.fromEntries(
     type,
     prepared(
       `customer-by-${type}`,
-      `SELECT ${COLUMNS} FROM customer WHERE org_id = $1 AND ${where}`,
+      `SELECT ${COLUMNS} FROM customer c WHERE c.org_id = $1 AND ${where}`,
+    ),
+  ]),
+) as Record<CustomerIdentifier['type'], Prepared>;
+
+/**
+ * The customer and, locked, their own wallet in one program: one round trip where a
+ * redemption would otherwise need two. The wallet is locked in a sub-select, so a wait for
+ * the lock ends with the wallet's current row (balance included).
+ */
+const FIND_LOCKING_WALLET = Object.fromEntries(
+  Object.entries(WHERE).map(([type, where]) => [
+    type,
+    prepared(
+      `customer-by-${type}-locking-wallet`,
+      `SELECT ${COLUMNS}, w.id AS wallet_id, w.balance AS wallet_balance
+         FROM customer c
+         LEFT JOIN LATERAL (
+           SELECT id, balance FROM wallet WHERE customer_id = c.id AND program_id = $3 FOR UPDATE
+         ) w ON true
+        WHERE c.org_id = $1 AND ${where}`,
     ),
   ]),
 ) as Record<CustomerIdentifier['type'], Prepared>;
@@ -48,6 +83,28 @@ export class CustomerRepository {
   ): Promise<CustomerRow | undefined> {
     const [row] = await sql.query<CustomerRow>(FIND_BY[identifier.type], [orgId, identifier.value]);
     return row;
+  }
+
+  /**
+   * In a transaction: the customer and their wallet in `programId`, locked (undefined wallet
+   * when they never held points there).
+   */
+  async findLockingWallet(
+    tx: Sql,
+    orgId: number,
+    identifier: CustomerIdentifier,
+    programId: number,
+  ): Promise<{ customer: CustomerRow; wallet: LockedWallet | undefined } | undefined> {
+    const [row] = await tx.query<
+      CustomerRow & { wallet_id: string | null; wallet_balance: string | null }
+    >(FIND_LOCKING_WALLET[identifier.type], [orgId, identifier.value, programId]);
+    if (!row) return undefined;
+    const { wallet_id, wallet_balance, ...customer } = row;
+    const wallet =
+      wallet_id === null || wallet_balance === null
+        ? undefined
+        : { id: wallet_id, orgId: customer.org_id, balance: Decimal.of(wallet_balance) };
+    return { customer, wallet };
   }
 
   async findById(sql: Sql, orgId: number, id: number): Promise<CustomerRow | undefined> {

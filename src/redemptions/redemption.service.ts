@@ -8,9 +8,11 @@ import { WireResponse } from '../capillary/wire-response';
 import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
+import { KeyedQueue, QueueTimeoutError } from '../common/keyed-queue';
 import { Outcome } from '../common/outcome';
 import { Env } from '../config/env';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { CustomerIdentifier } from '../customers/identifier';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
 import { IdempotencyLease, IdempotencyService } from '../idempotency/idempotency.service';
@@ -26,7 +28,7 @@ import {
 } from '../validation-codes/validation-code.repository';
 import { ValidationCodeService } from '../validation-codes/validation-code.service';
 import { allocate } from '../wallets/allocate';
-import { Actor, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
+import { Actor, LockedWallet, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
 import {
   firstItemProblem,
   itemFromQuery,
@@ -78,6 +80,14 @@ export interface ItemResult {
 const isTransient = (r: ItemResult): boolean =>
   (r.json.item_status as { code: number }).code === ITEM_CODES.WALLET_LOCKED.code;
 
+type FindCustomer = (
+  orgId: number,
+  identifier: CustomerIdentifier,
+) => Promise<CustomerRow | undefined>;
+
+const isGroupRedemption = (ctx: RequestContext, item: RedeemItem): boolean =>
+  ctx.query.group !== undefined || item.groupRedemption;
+
 class Rollback extends Error {
   constructor(readonly outcome: Outcome) {
     super(outcome);
@@ -90,6 +100,8 @@ const RETRY_ON_CODE_COLLISION = { retryOnConstraints: ['redemption_org_id_code_k
 @Injectable()
 export class RedemptionService {
   private readonly maxBatch: number;
+  private readonly lockTimeoutMs: number;
+  private readonly walletTurns = new KeyedQueue();
 
   constructor(
     private readonly db: Db,
@@ -107,6 +119,7 @@ export class RedemptionService {
     config: ConfigService<Env, true>,
   ) {
     this.maxBatch = config.get('MAX_BATCH', { infer: true });
+    this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
   }
 
   /** `POST|GET /v1.1/points/redeem`: each item in its own transaction, in request order. */
@@ -169,26 +182,25 @@ export class RedemptionService {
     index: number,
     lease: IdempotencyLease | undefined,
   ): Promise<ItemResult> {
-    const prepared = await this.prepare(ctx, item);
+    let customer: CustomerRow | undefined;
     let result: ItemResult;
-    if ('outcome' in prepared) {
-      result = this.failure(item, prepared.customer, prepared.outcome);
-    } else {
-      try {
-        result = await this.db.transaction(async (tx) => {
-          const redeemed = await this.execute(tx, ctx, prepared);
-          if (typeof redeemed === 'string') return this.failure(item, prepared.customer, redeemed);
-          const success = this.success(prepared, redeemed);
-          // Recorded in the redemption's own transaction: a retry never redeems twice.
-          if (lease) await this.idempotency.recordItem(tx, lease, index, this.stored(success));
-          return success;
-        }, RETRY_ON_CODE_COLLISION);
-      } catch (err) {
-        if (err instanceof Rollback) result = this.failure(item, prepared.customer, err.outcome);
-        else if (err instanceof LockTimeoutError)
-          result = this.failure(item, prepared.customer, 'WALLET_LOCKED');
-        else throw err;
-      }
+    try {
+      result = isGroupRedemption(ctx, item)
+        ? await this.redeemFromGroup(ctx, item, index, lease, (c) => (customer = c))
+        : await this.redeemOwn(ctx, item, index, lease, (c) => (customer = c));
+    } catch (err) {
+      if (err instanceof Rollback) result = this.failure(item, customer, err.outcome);
+      else if (err instanceof LockTimeoutError || err instanceof QueueTimeoutError) {
+        // The lock may have timed out in the statement that also reads the customer.
+        const identifier = item.customer;
+        if (!customer && typeof identifier !== 'string')
+          customer = await this.customers.findByIdentifier(
+            this.db,
+            ctx.principal.orgId,
+            identifier,
+          );
+        result = this.failure(item, customer, 'WALLET_LOCKED');
+      } else throw err;
     }
     // A lock timeout says "retry": the retry must run the item, not replay the refusal.
     if (lease && !lease.done.has(index) && !isTransient(result)) {
@@ -197,23 +209,112 @@ export class RedemptionService {
     return result;
   }
 
+  /**
+   * A redemption from the customer's own wallet: one transaction whose first statement reads
+   * the customer and locks their wallet together, then the checks, then the writes.
+   */
+  private async redeemOwn(
+    ctx: RequestContext,
+    item: RedeemItem,
+    index: number,
+    lease: IdempotencyLease | undefined,
+    seen: (customer: CustomerRow | undefined) => void,
+  ): Promise<ItemResult> {
+    const early = this.precheck(ctx, item);
+    if (early) return this.failure(item, undefined, early);
+    const program = ctx.program as Program;
+    const identifier = item.customer as CustomerIdentifier;
+    // Requests for one wallet take turns here, first come first served, before they take a
+    // connection: under contention PostgreSQL's row lock lets a newcomer overtake a waiter
+    // it has just woken, so a busy wallet would otherwise starve some requests. The row
+    // lock still decides, across instances too; the two waits share LOCK_TIMEOUT_MS.
+    const key = `${ctx.principal.orgId}:${program.id}:${identifier.type}:${identifier.value}`;
+    return this.walletTurns.run(key, this.lockTimeoutMs, (waitedMs) =>
+      this.db.transaction(
+        async (tx) => {
+          let wallet: LockedWallet | undefined;
+          const prepared = await this.prepare(ctx, item, false, async (orgId, id) => {
+            const found = await this.customers.findLockingWallet(tx, orgId, id, program.id);
+            wallet = found?.wallet;
+            return found?.customer;
+          });
+          seen(prepared.customer);
+          if ('outcome' in prepared) return this.failure(item, prepared.customer, prepared.outcome);
+          return this.finish(tx, ctx, prepared, index, lease, { wallet });
+        },
+        {
+          ...RETRY_ON_CODE_COLLISION,
+          lockTimeoutMs: Math.max(1, this.lockTimeoutMs - waitedMs),
+        },
+      ),
+    );
+  }
+
+  /** A group redemption: the group is resolved from the customer, then its wallet locked. */
+  private async redeemFromGroup(
+    ctx: RequestContext,
+    item: RedeemItem,
+    index: number,
+    lease: IdempotencyLease | undefined,
+    seen: (customer: CustomerRow | undefined) => void,
+  ): Promise<ItemResult> {
+    const prepared = await this.prepare(ctx, item);
+    seen(prepared.customer);
+    if ('outcome' in prepared) return this.failure(item, prepared.customer, prepared.outcome);
+    return this.db.transaction(
+      (tx) => this.finish(tx, ctx, prepared, index, lease),
+      RETRY_ON_CODE_COLLISION,
+    );
+  }
+
+  /** The locked part of a redemption and, when it succeeds, its record under the key. */
+  private async finish(
+    tx: Sql,
+    ctx: RequestContext,
+    prepared: Prepared,
+    index: number,
+    lease: IdempotencyLease | undefined,
+    locked?: { wallet: LockedWallet | undefined },
+  ): Promise<ItemResult> {
+    const redeemed = await this.execute(tx, ctx, prepared, false, locked);
+    if (typeof redeemed === 'string')
+      return this.failure(prepared.item, prepared.customer, redeemed);
+    const success = this.success(prepared, redeemed);
+    // Recorded in the redemption's own transaction: a retry never redeems twice.
+    if (lease) await this.idempotency.recordItem(tx, lease, index, this.stored(success));
+    return success;
+  }
+
   private stored(result: ItemResult): { ok: boolean; json: string } {
     return { ok: result.ok, json: stringifyWireJson(result.json) };
   }
 
-  /** Every check that needs no lock, in the order the item codes are reported. */
+  /** The checks that need neither the database nor the customer. */
+  private precheck(ctx: RequestContext, item: RedeemItem): Outcome | undefined {
+    const problem = firstItemProblem(item);
+    if (problem) return problem;
+    if (!ctx.program) return 'UNKNOWN_PROGRAM';
+    if (typeof item.customer === 'string') return 'MISSING_CUSTOMER_IDENTIFIER';
+    return undefined;
+  }
+
+  /**
+   * Every check before the wallet's, in the order the item codes are reported. `find` reads
+   * the customer (by default outside any transaction).
+   */
   private async prepare(
     ctx: RequestContext,
     item: RedeemItem,
     awaitingCode = false,
+    find: FindCustomer = (orgId, identifier) =>
+      this.customers.findByIdentifier(this.db, orgId, identifier),
   ): Promise<Prepared | { outcome: Outcome; customer?: CustomerRow }> {
-    const problem = firstItemProblem(item);
-    if (problem) return { outcome: problem };
-    if (!ctx.program) return { outcome: 'UNKNOWN_PROGRAM' };
-    const identifier = item.customer;
-    if (typeof identifier === 'string') return { outcome: 'MISSING_CUSTOMER_IDENTIFIER' };
+    const early = this.precheck(ctx, item);
+    if (early) return { outcome: early };
+    const identifier = item.customer as CustomerIdentifier;
+    const program = ctx.program as Program;
     const orgId = ctx.principal.orgId;
-    const customer = await this.customers.findByIdentifier(this.db, orgId, identifier);
+    const customer = await find(orgId, identifier);
     if (!customer) return { outcome: 'CUSTOMER_NOT_FOUND' };
     const fail = (outcome: Outcome) => ({ outcome, customer });
     if (customer.fraud_status !== 'NONE') return fail('FRAUD_CUSTOMER');
@@ -223,7 +324,7 @@ export class RedemptionService {
     )
       return fail('UNKNOWN_CUSTOM_FIELD');
 
-    const isGroup = ctx.query.group !== undefined || item.groupRedemption;
+    const isGroup = isGroupRedemption(ctx, item);
     if (ctx.config.enable_group_programs_redemption && !isGroup)
       return fail('GROUP_REDEMPTION_REQUIRED');
     let group: Group | undefined;
@@ -239,7 +340,7 @@ export class RedemptionService {
 
     if (!item.points.ok) return fail(item.points.outcome);
     const points = item.points.points;
-    const rule = checkProgramRules(points, ctx.program);
+    const rule = checkProgramRules(points, program);
     if (rule) return fail(rule);
 
     // A dry run that asks for a code to be issued cannot present one yet.
@@ -247,7 +348,7 @@ export class RedemptionService {
       ? { kind: 'NONE' }
       : this.validationFor(ctx, item, customer);
     if ('outcome' in validation) return fail(validation.outcome);
-    return { item, points, customer, program: ctx.program, group, validation };
+    return { item, points, customer, program, group, validation };
   }
 
   private validationFor(
@@ -279,6 +380,7 @@ export class RedemptionService {
     ctx: RequestContext,
     p: Prepared,
     dryRun = false,
+    locked?: { wallet: LockedWallet | undefined },
   ): Promise<Redeemed | Outcome> {
     const now = this.clock.now();
     const orgId = ctx.principal.orgId;
@@ -288,7 +390,8 @@ export class RedemptionService {
       requestId: ctx.requestId,
     };
     const owner: WalletOwner = p.group ? { groupId: p.group.id } : { customerId: p.customer.id };
-    const wallet = await this.wallets.lock(tx, p.program.id, owner);
+    // Locked already when it was read with the customer.
+    const wallet = locked ? locked.wallet : await this.wallets.lock(tx, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
     if (!wallet) {
       if (ern !== null && (await this.redemptions.externalReferenceUsed(tx, orgId, ern)))
