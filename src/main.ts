@@ -1,3 +1,4 @@
+import './runtime';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
