@@ -1,46 +1,29 @@
 /**
  * The ceiling: the service's redemption transaction issued straight from `pg`, one client
- * per connection, no HTTP and no framework. The statements are the service's own
- * (src/wallets/wallet.repository.ts lock + openLots, src/redemptions/redemption.repository.ts
- * insert + applySpend), as unnamed parameterised queries like the service sends them.
+ * per connection, no HTTP and no framework. The statements are the service's own texts,
+ * loaded from its build (dist/src/wallets/wallet.sql.js, dist/src/redemptions/redemption.sql.js),
+ * sent as the same named prepared statements: lock the wallet; read its lots and whether the
+ * reference is taken; write redemption, allocations, lots, ledger and wallet in one statement.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { fromMilli, summarize, toMilli } from '../lib/util.mjs';
 import { serveWorker } from '../lib/workers.mjs';
 
-const LOCK_WALLET = `SELECT id, org_id, balance FROM wallet
-  WHERE program_id = $1 AND customer_id = $2 FOR UPDATE`;
+const require = createRequire(import.meta.url);
+const { WALLET_SQL } = require('../../dist/src/wallets/wallet.sql.js');
+const { REDEMPTION_SQL } = require('../../dist/src/redemptions/redemption.sql.js');
 
-const OPEN_LOTS = `SELECT id, remaining, expires_at FROM lot
-  WHERE wallet_id = $1 AND remaining > 0
-  ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC`;
-
-// redeemed_value = points × points_currency_ratio, which is 1 in the seeded program.
-const INSERT_REDEMPTION = `INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id,
-    group_id, points, redeemed_value, transaction_number, external_reference_number,
-    validation_code, validation_type, redemption_time, notes, purpose, custom_fields, till_id,
-    request_id, created_at)
-  VALUES ($1, $2, $3, $4, $5, NULL, $6, $6, $7, $8, '', 'SKIPPED', $9, '', '', '[]', $10, $11, $9)
-  ON CONFLICT (org_id, external_reference_number) WHERE external_reference_number IS NOT NULL
-  DO NOTHING
-  RETURNING id`;
-
-/** Allocations, lot decrements, the REDEMPTION ledger row and the wallet (one statement). */
-const APPLY_SPEND = `WITH alloc AS (
-    SELECT * FROM unnest($2::bigint[], $3::numeric[]) WITH ORDINALITY AS a(lot_id, points, seq)
-  ), lots AS (
-    UPDATE lot SET remaining = lot.remaining - alloc.points FROM alloc WHERE lot.id = alloc.lot_id
-  ), allocations AS (
-    INSERT INTO redemption_allocation (redemption_id, lot_id, seq, points)
-    SELECT $1, lot_id, seq, points FROM alloc
-  ), ledger AS (
-    INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
-                              actor_type, actor_id, request_id, created_at)
-    VALUES ($4, $5, 'REDEMPTION', -$6::numeric, $7, $1, 'till', $8, $9, $10)
-  )
-  UPDATE wallet SET balance = $7, redeemed = redeemed + $6::numeric, updated_at = $10 WHERE id = $5`;
+// Same names as the service's `prepared(...)` declarations.
+const LOCK_WALLET = { name: 'wallet-lock-customer_id', text: WALLET_SQL.lock('customer_id') };
+const LOTS_AND_REFERENCE = {
+  name: 'redemption-lots-and-reference',
+  text: REDEMPTION_SQL.lotsAndReference,
+};
+const REDEEM = { name: 'redemption-redeem', text: REDEMPTION_SQL.redeem };
+const query = (client, statement, values) => client.query({ ...statement, values });
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomCode = () =>
@@ -72,42 +55,45 @@ async function redeemOnce(client, p, customerId, ern) {
       const now = new Date();
       const {
         rows: [wallet],
-      } = await client.query(LOCK_WALLET, [p.programId, customerId]);
+      } = await query(client, LOCK_WALLET, [p.programId, customerId]);
       if (!wallet) throw new Outcome('no_wallet');
       const balance = toMilli(wallet.balance);
-      const { rows: lots } = await client.query(OPEN_LOTS, [wallet.id]);
+      const { rows } = await query(client, LOTS_AND_REFERENCE, [wallet.id, wallet.org_id, ern]);
+      if (rows[0].reference_used) throw new Outcome('duplicate_reference');
+      const lots = rows.filter((r) => r.id !== null);
       if (points > balance) throw new Outcome('insufficient');
       const allocations = allocate(lots, points);
       if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
       const requestId = randomUUID();
+      // redeemed_value = points × points_currency_ratio, which is 1 in the seeded program.
       const {
         rows: [redemption],
-      } = await client.query(INSERT_REDEMPTION, [
+      } = await query(client, REDEEM, [
         wallet.org_id,
         randomCode(),
         wallet.id,
         p.programId,
         customerId,
+        null,
+        p.points,
         p.points,
         `raw-${ern}`,
         ern,
+        '',
+        'SKIPPED',
         now,
+        '',
+        '',
+        '[]',
         p.tillId,
         requestId,
-      ]);
-      if (!redemption) throw new Outcome('duplicate_reference');
-      await client.query(APPLY_SPEND, [
-        redemption.id,
+        now,
         allocations.map((a) => a.lotId),
         allocations.map((a) => a.points),
-        wallet.org_id,
-        wallet.id,
-        p.points,
         fromMilli(balance - points),
-        p.tillId,
-        requestId,
-        now,
+        'till',
       ]);
+      if (!redemption) throw new Outcome('duplicate_reference');
       await client.query('COMMIT');
       return 'ok';
     } catch (err) {
