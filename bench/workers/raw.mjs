@@ -1,9 +1,11 @@
 /**
- * The ceiling: the service's redemption transaction issued straight from `pg`, one client
- * per connection, no HTTP and no framework. The statements are the service's own texts,
- * loaded from its build (dist/src/wallets/wallet.sql.js, dist/src/redemptions/redemption.sql.js),
- * sent as the same named prepared statements: lock the wallet; read its lots and whether the
- * reference is taken; write redemption, allocations, lots, ledger and wallet in one statement.
+ * The ceiling: the redemption transaction issued straight from `pg`, one client per
+ * connection, no HTTP and no framework, with the customer id already known. The statements
+ * are the service's own texts, loaded from its build (dist/src/wallets/wallet.sql.js,
+ * dist/src/redemptions/redemption.sql.js), sent as the same named prepared statements: lock
+ * the wallet; read its lots and whether the reference is taken; write redemption,
+ * allocations, lots, ledger and wallet in one statement. The service locks the wallet in
+ * the statement that also reads the customer, so its lock does a little more than this one.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';

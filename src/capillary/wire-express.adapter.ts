@@ -1,7 +1,7 @@
 import { StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Response } from 'express';
-import { stringifyWireJson } from './wire-json';
+import { sendJson } from './send-json';
 import { WireResponse } from './wire-response';
 
 /**
@@ -24,7 +24,7 @@ export class WireExpressAdapter extends ExpressAdapter {
     ) {
       return super.reply(response, body, statusCode);
     }
-    if (statusCode) response.status(statusCode);
-    return response.type('application/json').send(stringifyWireJson(body));
+    sendJson(response, statusCode ?? response.statusCode, body);
+    return response;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Decimal } from '../common/decimal';
 import { prepared, Prepared, Sql } from '../database/db';
-import { LockedWallet } from '../wallets/wallet.repository';
+import { LockedWallet, toLockedWallet } from '../wallets/wallet.repository';
 import { CustomerIdentifier } from './identifier';
 
 export interface CustomerRow {
@@ -103,7 +102,7 @@ export class CustomerRepository {
     const wallet =
       wallet_id === null || wallet_balance === null
         ? undefined
-        : { id: wallet_id, orgId: customer.org_id, balance: Decimal.of(wallet_balance) };
+        : toLockedWallet({ id: wallet_id, org_id: customer.org_id, balance: wallet_balance });
     return { customer, wallet };
   }
 

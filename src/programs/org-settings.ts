@@ -9,7 +9,6 @@ import { Program, ProgramRepository } from './program.repository';
 interface Entry<T> {
   value: Promise<T>;
   expiresAt: number;
-  generation: number;
 }
 
 /**
@@ -18,7 +17,7 @@ interface Entry<T> {
  * a change, so this instance sees the change at once; other instances within the TTL.
  *
  * Concurrent misses share one read. A read that started before an invalidation is never kept:
- * entries carry the org's generation, and an invalidation moves the generation on.
+ * the invalidation drops the org's whole map, and the read lands in that dropped map.
  * Unknown program ids are not kept, so guessing ids cannot grow the cache.
  */
 @Injectable()
@@ -26,7 +25,6 @@ export class OrgSettings {
   private readonly ttlMs: number;
   /** Per org: its entries by key. */
   private readonly orgs = new Map<number, Map<string, Entry<unknown>>>();
-  private readonly generations = new Map<number, number>();
 
   constructor(
     private readonly db: Db,
@@ -53,12 +51,7 @@ export class OrgSettings {
 
   /** Forgets everything cached for the org (call after the change has committed). */
   invalidate(orgId: number): void {
-    this.generations.set(orgId, this.generation(orgId) + 1);
     this.orgs.delete(orgId);
-  }
-
-  private generation(orgId: number): number {
-    return this.generations.get(orgId) ?? 0;
   }
 
   private cached<T>(
@@ -69,13 +62,12 @@ export class OrgSettings {
   ): Promise<T> {
     if (this.ttlMs <= 0) return load();
     const now = performance.now();
-    const generation = this.generation(orgId);
     let entries = this.orgs.get(orgId);
     const hit = entries?.get(key) as Entry<T> | undefined;
-    if (hit && hit.expiresAt > now && hit.generation === generation) return hit.value;
+    if (hit && hit.expiresAt > now) return hit.value;
 
     if (!entries) this.orgs.set(orgId, (entries = new Map<string, Entry<unknown>>()));
-    const entry: Entry<T> = { value: load(), expiresAt: now + this.ttlMs, generation };
+    const entry: Entry<T> = { value: load(), expiresAt: now + this.ttlMs };
     entries.set(key, entry);
     const forget = () => {
       if (this.orgs.get(orgId)?.get(key) === entry) this.orgs.get(orgId)?.delete(key);

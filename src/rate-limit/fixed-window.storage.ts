@@ -1,6 +1,7 @@
 import { ThrottlerStorage } from '@nestjs/throttler';
 
-type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+/** What a throttler storage answers for one hit. */
+export type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 interface Window {
   hits: number;

@@ -4,9 +4,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
 import { Env } from '../config/env';
-import { FixedWindowStorage } from './fixed-window.storage';
-
-type StorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { FixedWindowStorage, StorageRecord } from './fixed-window.storage';
 
 /**
  * Counters in Redis when REDIS_URL is set (one limit shared by every instance), in memory
@@ -35,10 +33,6 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
       this.redis.on('error', () => undefined);
       this.shared = new ThrottlerStorageRedisService(this.redis);
     }
-  }
-
-  get usesRedis(): boolean {
-    return this.shared !== undefined;
   }
 
   async increment(

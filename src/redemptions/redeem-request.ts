@@ -229,7 +229,15 @@ export function firstItemProblem(item: RedeemItem): Outcome | null {
   return null;
 }
 
-export const pointsOf = (item: RedeemItem): Decimal => {
-  if (!item.points.ok) throw new Error('points not valid');
-  return item.points.points;
-};
+/** An item without a problem of its own: points, customer and custom fields are usable. */
+export interface SoundItem extends RedeemItem {
+  points: { ok: true; points: Decimal };
+  customer: CustomerIdentifier;
+  customFields: CustomField[];
+}
+
+/** The item's first problem, or the item itself typed as sound. */
+export function checkItem(item: RedeemItem): SoundItem | Outcome {
+  // firstItemProblem rules out exactly the cases SoundItem excludes.
+  return firstItemProblem(item) ?? (item as SoundItem);
+}

@@ -34,24 +34,19 @@ const REDEEM = prepared('redemption-redeem', REDEMPTION_SQL.redeem);
 
 @Injectable()
 export class RedemptionRepository {
-  async externalReferenceUsed(sql: Sql, orgId: number, ern: string): Promise<boolean> {
-    const rows = await sql.query(
-      'SELECT 1 FROM redemption WHERE org_id = $1 AND external_reference_number = $2',
-      [orgId, ern],
-    );
-    return rows.length > 0;
-  }
-
-  /** The locked wallet's open lots, and whether `ern` was used in the org (false when null). */
+  /**
+   * The locked wallet's open lots (none without a wallet), and whether `ern` was used in the
+   * org (false when null).
+   */
   async lotsAndReference(
     tx: Sql,
-    wallet: LockedWallet,
+    walletId: string | null,
     orgId: number,
     ern: string | null,
   ): Promise<{ lots: OpenLot[]; referenceUsed: boolean }> {
     // LEFT JOIN: with no open lots, the one row has null lot columns.
     const rows = await tx.query<{ reference_used: boolean } & LotRow>(LOTS_AND_REFERENCE, [
-      wallet.id,
+      walletId,
       orgId,
       ern,
     ]);

@@ -30,7 +30,7 @@ import { ValidationCodeService } from '../validation-codes/validation-code.servi
 import { allocate } from '../wallets/allocate';
 import { Actor, LockedWallet, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
 import {
-  firstItemProblem,
+  checkItem,
   itemFromQuery,
   parseBool,
   parseRedeemBody,
@@ -38,6 +38,7 @@ import {
   parseRedeemQuery,
   RedeemItem,
   RedeemQuery,
+  SoundItem,
 } from './redeem-request';
 import { RedemptionRepository } from './redemption.repository';
 
@@ -55,9 +56,22 @@ interface RequestContext {
   customFieldNames: Set<string>;
 }
 
+/** An item without a problem of its own, in a request whose program exists. */
+interface Checked {
+  item: SoundItem;
+  program: Program;
+}
+
+/** An item that failed a check before the wallet's; the customer when it was found. */
+interface Refused {
+  item: SoundItem;
+  outcome: Outcome;
+  customer?: CustomerRow;
+}
+
 /** An item that passed every check that needs no lock. */
 interface Prepared {
-  item: RedeemItem;
+  item: SoundItem;
   points: Decimal;
   customer: CustomerRow;
   program: Program;
@@ -89,7 +103,10 @@ const isGroupRedemption = (ctx: RequestContext, item: RedeemItem): boolean =>
   ctx.query.group !== undefined || item.groupRedemption;
 
 class Rollback extends Error {
-  constructor(readonly outcome: Outcome) {
+  constructor(
+    readonly outcome: Outcome,
+    readonly customer?: CustomerRow,
+  ) {
     super(outcome);
   }
 }
@@ -182,25 +199,28 @@ export class RedemptionService {
     index: number,
     lease: IdempotencyLease | undefined,
   ): Promise<ItemResult> {
-    let customer: CustomerRow | undefined;
+    const checked = this.precheck(ctx, item);
     let result: ItemResult;
-    try {
-      result = isGroupRedemption(ctx, item)
-        ? await this.redeemFromGroup(ctx, item, index, lease, (c) => (customer = c))
-        : await this.redeemOwn(ctx, item, index, lease, (c) => (customer = c));
-    } catch (err) {
-      if (err instanceof Rollback) result = this.failure(item, customer, err.outcome);
-      else if (err instanceof LockTimeoutError || err instanceof QueueTimeoutError) {
-        // The lock may have timed out in the statement that also reads the customer.
-        const identifier = item.customer;
-        if (!customer && typeof identifier !== 'string')
-          customer = await this.customers.findByIdentifier(
+    if (typeof checked === 'string') {
+      result = this.failure(item, undefined, checked);
+    } else {
+      try {
+        result = isGroupRedemption(ctx, item)
+          ? await this.redeemFromGroup(ctx, checked, index, lease)
+          : await this.redeemOwn(ctx, checked, index, lease);
+      } catch (err) {
+        if (err instanceof Rollback) result = this.failure(item, err.customer, err.outcome);
+        else if (err instanceof LockTimeoutError || err instanceof QueueTimeoutError) {
+          // The lock may have timed out in the statement that also reads the customer.
+          const orgId = ctx.principal.orgId;
+          const customer = await this.customers.findByIdentifier(
             this.db,
-            ctx.principal.orgId,
-            identifier,
+            orgId,
+            checked.item.customer,
           );
-        result = this.failure(item, customer, 'WALLET_LOCKED');
-      } else throw err;
+          result = this.failure(item, customer, 'WALLET_LOCKED');
+        } else throw err;
+      }
     }
     // A lock timeout says "retry": the retry must run the item, not replay the refusal.
     if (lease && !lease.done.has(index) && !isTransient(result)) {
@@ -215,31 +235,26 @@ export class RedemptionService {
    */
   private async redeemOwn(
     ctx: RequestContext,
-    item: RedeemItem,
+    checked: Checked,
     index: number,
     lease: IdempotencyLease | undefined,
-    seen: (customer: CustomerRow | undefined) => void,
   ): Promise<ItemResult> {
-    const early = this.precheck(ctx, item);
-    if (early) return this.failure(item, undefined, early);
-    const program = ctx.program as Program;
-    const identifier = item.customer as CustomerIdentifier;
+    const { item, program } = checked;
     // Requests for one wallet take turns here, first come first served, before they take a
     // connection: under contention PostgreSQL's row lock lets a newcomer overtake a waiter
     // it has just woken, so a busy wallet would otherwise starve some requests. The row
     // lock still decides, across instances too; the two waits share LOCK_TIMEOUT_MS.
-    const key = `${ctx.principal.orgId}:${program.id}:${identifier.type}:${identifier.value}`;
+    const key = `${ctx.principal.orgId}:${program.id}:${item.customer.type}:${item.customer.value}`;
     return this.walletTurns.run(key, this.lockTimeoutMs, (waitedMs) =>
       this.db.transaction(
         async (tx) => {
           let wallet: LockedWallet | undefined;
-          const prepared = await this.prepare(ctx, item, false, async (orgId, id) => {
-            const found = await this.customers.findLockingWallet(tx, orgId, id, program.id);
+          const prepared = await this.prepare(ctx, checked, false, async (orgId, identifier) => {
+            const found = await this.customers.findLockingWallet(tx, orgId, identifier, program.id);
             wallet = found?.wallet;
             return found?.customer;
           });
-          seen(prepared.customer);
-          if ('outcome' in prepared) return this.failure(item, prepared.customer, prepared.outcome);
+          if ('outcome' in prepared) return this.refusal(prepared);
           return this.finish(tx, ctx, prepared, index, lease, { wallet });
         },
         {
@@ -253,14 +268,12 @@ export class RedemptionService {
   /** A group redemption: the group is resolved from the customer, then its wallet locked. */
   private async redeemFromGroup(
     ctx: RequestContext,
-    item: RedeemItem,
+    checked: Checked,
     index: number,
     lease: IdempotencyLease | undefined,
-    seen: (customer: CustomerRow | undefined) => void,
   ): Promise<ItemResult> {
-    const prepared = await this.prepare(ctx, item);
-    seen(prepared.customer);
-    if ('outcome' in prepared) return this.failure(item, prepared.customer, prepared.outcome);
+    const prepared = await this.prepare(ctx, checked);
+    if ('outcome' in prepared) return this.refusal(prepared);
     return this.db.transaction(
       (tx) => this.finish(tx, ctx, prepared, index, lease),
       RETRY_ON_CODE_COLLISION,
@@ -277,12 +290,17 @@ export class RedemptionService {
     locked?: { wallet: LockedWallet | undefined },
   ): Promise<ItemResult> {
     const redeemed = await this.execute(tx, ctx, prepared, false, locked);
-    if (typeof redeemed === 'string')
+    if (typeof redeemed === 'string') {
       return this.failure(prepared.item, prepared.customer, redeemed);
+    }
     const success = this.success(prepared, redeemed);
     // Recorded in the redemption's own transaction: a retry never redeems twice.
     if (lease) await this.idempotency.recordItem(tx, lease, index, this.stored(success));
     return success;
+  }
+
+  private refusal(r: Refused): ItemResult {
+    return this.failure(r.item, r.customer, r.outcome);
   }
 
   private stored(result: ItemResult): { ok: boolean; json: string } {
@@ -290,38 +308,30 @@ export class RedemptionService {
   }
 
   /** The checks that need neither the database nor the customer. */
-  private precheck(ctx: RequestContext, item: RedeemItem): Outcome | undefined {
-    const problem = firstItemProblem(item);
-    if (problem) return problem;
+  private precheck(ctx: RequestContext, item: RedeemItem): Checked | Outcome {
+    const sound = checkItem(item);
+    if (typeof sound === 'string') return sound;
     if (!ctx.program) return 'UNKNOWN_PROGRAM';
-    if (typeof item.customer === 'string') return 'MISSING_CUSTOMER_IDENTIFIER';
-    return undefined;
+    return { item: sound, program: ctx.program };
   }
 
   /**
-   * Every check before the wallet's, in the order the item codes are reported. `find` reads
-   * the customer (by default outside any transaction).
+   * Every check after `precheck` and before the wallet's, in the order the item codes are
+   * reported. `find` reads the customer (by default outside any transaction).
    */
   private async prepare(
     ctx: RequestContext,
-    item: RedeemItem,
+    { item, program }: Checked,
     awaitingCode = false,
     find: FindCustomer = (orgId, identifier) =>
       this.customers.findByIdentifier(this.db, orgId, identifier),
-  ): Promise<Prepared | { outcome: Outcome; customer?: CustomerRow }> {
-    const early = this.precheck(ctx, item);
-    if (early) return { outcome: early };
-    const identifier = item.customer as CustomerIdentifier;
-    const program = ctx.program as Program;
+  ): Promise<Prepared | Refused> {
     const orgId = ctx.principal.orgId;
-    const customer = await find(orgId, identifier);
-    if (!customer) return { outcome: 'CUSTOMER_NOT_FOUND' };
-    const fail = (outcome: Outcome) => ({ outcome, customer });
+    const customer = await find(orgId, item.customer);
+    if (!customer) return { item, outcome: 'CUSTOMER_NOT_FOUND' };
+    const fail = (outcome: Outcome): Refused => ({ item, outcome, customer });
     if (customer.fraud_status !== 'NONE') return fail('FRAUD_CUSTOMER');
-    if (
-      Array.isArray(item.customFields) &&
-      item.customFields.some((f) => !ctx.customFieldNames.has(f.name))
-    )
+    if (item.customFields.some((f) => !ctx.customFieldNames.has(f.name)))
       return fail('UNKNOWN_CUSTOM_FIELD');
 
     const isGroup = isGroupRedemption(ctx, item);
@@ -338,7 +348,6 @@ export class RedemptionService {
         return fail('GROUP_NOT_FOUND');
     }
 
-    if (!item.points.ok) return fail(item.points.outcome);
     const points = item.points.points;
     const rule = checkProgramRules(points, program);
     if (rule) return fail(rule);
@@ -393,14 +402,15 @@ export class RedemptionService {
     // Locked already when it was read with the customer.
     const wallet = locked ? locked.wallet : await this.wallets.lock(tx, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
-    if (!wallet) {
-      if (ern !== null && (await this.redemptions.externalReferenceUsed(tx, orgId, ern)))
-        return 'DUPLICATE_EXTERNAL_REFERENCE';
-      return 'INSUFFICIENT_POINTS';
-    }
     // Read after the lock was granted, so a redemption that held it is seen here.
-    const { lots, referenceUsed } = await this.redemptions.lotsAndReference(tx, wallet, orgId, ern);
+    const { lots, referenceUsed } = await this.redemptions.lotsAndReference(
+      tx,
+      wallet?.id ?? null,
+      orgId,
+      ern,
+    );
     if (referenceUsed) return 'DUPLICATE_EXTERNAL_REFERENCE';
+    if (!wallet) return 'INSUFFICIENT_POINTS';
 
     const { live } = await this.wallets.sweep(tx, wallet, now, actor, lots);
     if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
@@ -442,12 +452,12 @@ export class RedemptionService {
       redemptionTime: p.item.redemptionTime instanceof Date ? p.item.redemptionTime : now,
       notes: p.item.notes,
       purpose: p.item.purpose,
-      customFields: Array.isArray(p.item.customFields) ? p.item.customFields : [],
+      customFields: p.item.customFields,
       actor,
       now,
     };
     const redemptionId = await this.redemptions.redeem(tx, record, allocations, balance);
-    if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE');
+    if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE', p.customer);
     if (p.validation.kind === 'SMS') {
       await this.codes.consumeAll(tx, p.customer.id, p.program.id, redemptionId, now);
     } else if (missedCallId) {
@@ -468,10 +478,14 @@ export class RedemptionService {
     const item = itemFromQuery(rawQuery);
     const issueOtp = parseBool(queryValue(rawQuery, 'issue_otp'));
     const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), [item]);
-    const prepared = await this.prepare(ctx, item, issueOtp);
+    const checked = this.precheck(ctx, item);
+    const prepared =
+      typeof checked === 'string' ? checked : await this.prepare(ctx, checked, issueOtp);
     let outcome: Outcome;
     let customer: CustomerRow | undefined;
-    if ('outcome' in prepared) {
+    if (typeof prepared === 'string') {
+      outcome = prepared;
+    } else if ('outcome' in prepared) {
       outcome = prepared.outcome;
       customer = prepared.customer;
     } else {

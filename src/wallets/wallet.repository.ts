@@ -35,11 +35,17 @@ export const toOpenLot = (r: LotRow): OpenLot => ({
   expiresAt: r.expires_at,
 });
 
-interface WalletRow {
+export interface WalletRow {
   id: string;
   org_id: number;
   balance: string;
 }
+
+export const toLockedWallet = (r: WalletRow): LockedWallet => ({
+  id: r.id,
+  orgId: r.org_id,
+  balance: Decimal.of(r.balance),
+});
 
 const ownerColumn = (owner: WalletOwner): 'customer_id' | 'group_id' =>
   'customerId' in owner ? 'customer_id' : 'group_id';
@@ -63,7 +69,7 @@ export class WalletRepository {
       programId,
       ownerId(owner),
     ]);
-    return row && { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+    return row && toLockedWallet(row);
   }
 
   async lockById(tx: Sql, walletId: string): Promise<LockedWallet> {
@@ -71,7 +77,7 @@ export class WalletRepository {
       `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE`,
       [walletId],
     );
-    return { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+    return toLockedWallet(row);
   }
 
   /** Locks the wallet unless another transaction holds it (then undefined). */
@@ -80,7 +86,7 @@ export class WalletRepository {
       `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE SKIP LOCKED`,
       [walletId],
     );
-    return row && { id: row.id, orgId: row.org_id, balance: Decimal.of(row.balance) };
+    return row && toLockedWallet(row);
   }
 
   /** Creates the wallet if needed, then locks it. */
