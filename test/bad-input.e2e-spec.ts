@@ -1,6 +1,6 @@
 import { admin, makeCustomer } from './support/api';
 import { basic, DEMO_ADMIN, DEMO_MOBILE, DEMO_TILL, md5 } from './support/credentials';
-import { dbSnapshot } from './support/db-snapshot';
+import { changed, dbSnapshot } from './support/db-snapshot';
 import { qs, rawRequest, RawRequest, RawResponse } from './support/raw-http';
 import { createProgram } from './support/redeem-helpers';
 import { redeemFor } from './support/reversal-helpers';
@@ -1164,17 +1164,6 @@ function observedCode(row: Row, path: string, res: RawResponse): unknown {
     case 'v2':
       return dig(res.json, 'errors', 0, 'code');
   }
-}
-
-function changed(
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-): Record<string, string> {
-  const diff: Record<string, string> = {};
-  for (const key of Object.keys(before)) {
-    if (before[key] !== after[key]) diff[key] = `${String(before[key])} -> ${String(after[key])}`;
-  }
-  return diff;
 }
 
 describe('bad input: malformed requests are refused in their envelope and write nothing', () => {

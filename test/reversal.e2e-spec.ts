@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { admin, balanceOf, makeCustomer } from './support/api';
 import { DEMO_MOBILE, DEMO_TILL, OTHER_TILL, READONLY_TILL } from './support/credentials';
-import { fireAll, loadAgent } from './support/http-load';
+import { fireAll, loadAgent, TimedResponse } from './support/http-load';
 import {
   createProgram,
   credit,
@@ -44,6 +44,29 @@ interface HistoryBody {
       };
     };
   };
+}
+
+/** `count` identical POST /v2/points/reverse requests sent at once. */
+async function parallelReversals(
+  url: string,
+  count: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<TimedResponse[]> {
+  const agent = loadAgent(count);
+  try {
+    return await fireAll(
+      url,
+      Array.from({ length: count }, () => ({
+        path: '/v2/points/reverse',
+        headers: { Authorization: DEMO_TILL, 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      })),
+      agent,
+    );
+  } finally {
+    agent.destroy();
+  }
 }
 
 describe('POST /v2/points/reverse', () => {
@@ -251,34 +274,21 @@ describe('POST /v2/points/reverse', () => {
     const code = await redeemFor(t, c.mobile, 50, query);
     expect(await walletBalance(t, c.wallet)).toBe('50.000');
 
-    const agent = loadAgent(10);
-    try {
-      const results = await fireAll(
-        t.url,
-        Array.from({ length: 10 }, () => ({
-          path: '/v2/points/reverse',
-          headers: { Authorization: DEMO_TILL, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ redemptionId: code }),
-        })),
-        agent,
-      );
-      const ok = results.filter((r) => r.status === 200);
-      const conflicts = results.filter((r) => r.status === 409);
-      expect(ok).toHaveLength(1);
-      expect(conflicts).toHaveLength(9);
-      expect(JSON.parse(ok[0].text)).toMatchObject({
-        redemptionId: code,
-        pointsToBeReversed: 50,
-        pointsReversed: 50,
-        balance: 100,
+    const results = await parallelReversals(t.url, 10, { redemptionId: code });
+    const ok = results.filter((r) => r.status === 200);
+    const conflicts = results.filter((r) => r.status === 409);
+    expect(ok).toHaveLength(1);
+    expect(conflicts).toHaveLength(9);
+    expect(JSON.parse(ok[0].text)).toMatchObject({
+      redemptionId: code,
+      pointsToBeReversed: 50,
+      pointsReversed: 50,
+      balance: 100,
+    });
+    for (const r of conflicts) {
+      expect(JSON.parse(r.text)).toEqual({
+        errors: [{ code: 3802, message: expect.any(String) }],
       });
-      for (const r of conflicts) {
-        expect(JSON.parse(r.text)).toEqual({
-          errors: [{ code: 3802, message: expect.any(String) }],
-        });
-      }
-    } finally {
-      agent.destroy();
     }
     expect(await walletBalance(t, c.wallet)).toBe('100.000');
     expect(await reversalCount(t, code)).toBe(1);
@@ -288,28 +298,18 @@ describe('POST /v2/points/reverse', () => {
   it('parallel partial reversals never exceed the redemption: 3 of 3 points fit in 10', async () => {
     const c = await customerWithLots([{ points: 100 }]);
     const code = await redeemFor(t, c.mobile, 10, query);
-    const agent = loadAgent(10);
-    try {
-      const results = await fireAll(
-        t.url,
-        Array.from({ length: 10 }, () => ({
-          path: '/v2/points/reverse',
-          headers: { Authorization: DEMO_TILL, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ redemptionId: code, pointsToBeReversed: 3 }),
-        })),
-        agent,
-      );
-      expect(results.filter((r) => r.status === 200)).toHaveLength(3);
-      const refused = results.filter((r) => r.status !== 200);
-      expect(refused).toHaveLength(7);
-      for (const r of refused) {
-        expect(r.status).toBe(400);
-        expect(JSON.parse(r.text)).toEqual({
-          errors: [{ code: 810, message: expect.any(String) }],
-        });
-      }
-    } finally {
-      agent.destroy();
+    const results = await parallelReversals(t.url, 10, {
+      redemptionId: code,
+      pointsToBeReversed: 3,
+    });
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused).toHaveLength(7);
+    for (const r of refused) {
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text)).toEqual({
+        errors: [{ code: 810, message: expect.any(String) }],
+      });
     }
     expect(await walletBalance(t, c.wallet)).toBe('99.000');
     expect(await reversalCount(t, code)).toBe(3);
@@ -321,28 +321,16 @@ describe('POST /v2/points/reverse', () => {
   it('Idempotency-Key: parallel requests with one key reverse once', async () => {
     const c = await customerWithLots([{ points: 100 }]);
     const code = await redeemFor(t, c.mobile, 10, query);
-    const agent = loadAgent(5);
-    try {
-      const results = await fireAll(
-        t.url,
-        Array.from({ length: 5 }, () => ({
-          path: '/v2/points/reverse',
-          headers: {
-            Authorization: DEMO_TILL,
-            'Content-Type': 'application/json',
-            'Idempotency-Key': `par-${code}`,
-          },
-          body: JSON.stringify({ redemptionId: code, pointsToBeReversed: 2 }),
-        })),
-        agent,
-      );
-      const ok = results.filter((r) => r.status === 200);
-      expect(ok.length).toBeGreaterThanOrEqual(1);
-      for (const r of ok) expect(r.text).toBe(ok[0].text);
-      for (const r of results) expect([200, 409]).toContain(r.status);
-    } finally {
-      agent.destroy();
-    }
+    const results = await parallelReversals(
+      t.url,
+      5,
+      { redemptionId: code, pointsToBeReversed: 2 },
+      { 'Idempotency-Key': `par-${code}` },
+    );
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const r of ok) expect(r.text).toBe(ok[0].text);
+    for (const r of results) expect([200, 409]).toContain(r.status);
     expect(await reversalCount(t, code)).toBe(1);
     expect(await walletBalance(t, c.wallet)).toBe('92.000');
   });

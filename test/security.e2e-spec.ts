@@ -11,7 +11,7 @@ import {
   OTHER_TILL,
   READONLY_TILL,
 } from './support/credentials';
-import { dbSnapshot } from './support/db-snapshot';
+import { changed, dbSnapshot } from './support/db-snapshot';
 import {
   codeFromText,
   isRedeemable,
@@ -41,17 +41,6 @@ function dig(value: unknown, ...path: (string | number)[]): unknown {
     v = (v as Record<string | number, unknown>)[key];
   }
   return v;
-}
-
-function changed(
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-): Record<string, string> {
-  const diff: Record<string, string> = {};
-  for (const key of Object.keys(before)) {
-    if (before[key] !== after[key]) diff[key] = `${String(before[key])} -> ${String(after[key])}`;
-  }
-  return diff;
 }
 
 /** A v1.1 answer whose single item failed with `code` (HTTP 200, status 500). */

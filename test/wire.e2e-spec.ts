@@ -38,6 +38,12 @@ describe('wire: the HTTP surface real point-of-sale clients meet', () => {
   }
 
   const post = (path: string) => request(t.url).post(path).set('Authorization', DEMO_TILL);
+  /** POST /v1.1/points/redeem?skip_validation=true with a JSON body. */
+  const redeemJson = (text: string) =>
+    post('/v1.1/points/redeem')
+      .query({ skip_validation: 'true' })
+      .set('Content-Type', 'application/json')
+      .send(text);
   const redeemBody = (points: string, mobile = DEMO_MOBILE) =>
     `{"root":{"redeem":{"points_redeemed":${points},"customer":{"mobile":"${mobile}"}}}}`;
 
@@ -49,12 +55,7 @@ describe('wire: the HTTP surface real point-of-sale clients meet', () => {
       ['single quotes', "{'root':{}}"],
       ['two documents', '{"root":{}}{"root":{}}'],
     ])('%s', async (_label, text) => {
-      const res = await failsWithoutWrites(() =>
-        post('/v1.1/points/redeem')
-          .query({ skip_validation: 'true' })
-          .set('Content-Type', 'application/json')
-          .send(text),
-      );
+      const res = await failsWithoutWrites(() => redeemJson(text));
       expectEnvelope(res, 400);
     });
 
@@ -76,12 +77,7 @@ describe('wire: the HTTP surface real point-of-sale clients meet', () => {
       ],
       ['points_redeemed nested in an array item', '{"root":{"redeem":[[{"points_redeemed":1}]]}}'],
     ])('wrong types: %s', async (_label, text) => {
-      const res = await failsWithoutWrites(() =>
-        post('/v1.1/points/redeem')
-          .query({ skip_validation: 'true' })
-          .set('Content-Type', 'application/json')
-          .send(text),
-      );
+      const res = await failsWithoutWrites(() => redeemJson(text));
       expectEnvelope(res, 400);
     });
 
@@ -130,12 +126,7 @@ describe('wire: the HTTP surface real point-of-sale clients meet', () => {
   it('a body over the 100kb limit is 413', async () => {
     const notes = 'x'.repeat(150 * 1024);
     const text = `{"root":{"redeem":{"points_redeemed":1,"customer":{"mobile":"${DEMO_MOBILE}"},"notes":"${notes}"}}}`;
-    const res = await failsWithoutWrites(() =>
-      post('/v1.1/points/redeem')
-        .query({ skip_validation: 'true' })
-        .set('Content-Type', 'application/json')
-        .send(text),
-    );
+    const res = await failsWithoutWrites(() => redeemJson(text));
     expectEnvelope(res, 413);
   });
 

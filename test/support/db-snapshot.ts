@@ -39,3 +39,15 @@ export async function dbSnapshot(t: TestApp): Promise<Record<string, string | nu
   );
   return rows[0];
 }
+
+/** The entries of a snapshot that differ in a later one, as "before -> after". */
+export function changed(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, string> {
+  const diff: Record<string, string> = {};
+  for (const key of Object.keys(before)) {
+    if (before[key] !== after[key]) diff[key] = `${String(before[key])} -> ${String(after[key])}`;
+  }
+  return diff;
+}
