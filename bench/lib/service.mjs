@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, procStatusMb, randomId, sleep } from './util.mjs';
 
 const START_TIMEOUT_MS = 90_000;
@@ -6,7 +8,21 @@ const STOP_TIMEOUT_MS = 15_000;
 const TAIL_LINES = 40;
 
 /**
- * The service as production runs it (`node dist/src/main.js`), in its own process, on a
+ * The node options of `npm start` (package.json's start script, `node <options>
+ * dist/src/main.js`), so that the benchmark runs the service exactly as production does.
+ */
+export function productionNodeOptions(root) {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js$/.exec(start);
+  if (!match)
+    throw new Error(
+      `package.json's start script is not "node [--options] dist/src/main.js": ${start}`,
+    );
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The service as production runs it (`npm start`'s command), in its own process, on a
  * free port. Settings the benchmark does not set pass through from the environment
  * (DB_POOL_SIZE, LOCK_TIMEOUT_MS, …) except REDIS_URL and AUTH_CACHE_TTL_MS.
  */
@@ -28,7 +44,8 @@ export async function startService({ root, databaseUrl, env = {}, cleanup, cpuPr
   delete childEnv.AUTH_CACHE_TTL_MS;
   Object.assign(childEnv, env);
 
-  const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const args = productionNodeOptions(root);
+  if (cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   const child = spawn(process.execPath, [...args, 'dist/src/main.js'], {
     cwd: root,
     env: childEnv,
