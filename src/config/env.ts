@@ -110,7 +110,7 @@ export class Env {
   @IsInt()
   @Min(1)
   @Max(500)
-  DB_POOL_SIZE: number = 20;
+  DB_POOL_SIZE: number = 10;
 
   @IsString()
   @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 100kb or 1mb' })

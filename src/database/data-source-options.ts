@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 
 /** One definition of the connection, shared by the app, the CLI data source and the tests. */
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
