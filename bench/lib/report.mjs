@@ -7,9 +7,14 @@ const codesText = (codes) =>
     .map(([code, n]) => `${code}×${n}`)
     .join(' ') || '-';
 
+/** A paired ratio: the median over the rounds, with their range when there were several. */
+const pairedText = (r, what) =>
+  `${fmt(r.median, 2)}× ${what}` +
+  (r.ratios.length > 1 ? ` (${fmt(r.min, 2)}–${fmt(r.max, 2)})` : '');
+
 const ratioText = (s) => {
-  if (s.vsRaw !== undefined) return `${fmt(s.vsRaw, 2)}× raw`;
-  if (s.vsCheapHash !== undefined) return `${fmt(s.vsCheapHash, 2)}× cheap hash`;
+  if (s.vsRaw !== undefined) return pairedText(s.vsRaw, 'raw');
+  if (s.vsCheapHash !== undefined) return pairedText(s.vsCheapHash, 'cheap hash');
   return '';
 };
 
@@ -149,7 +154,7 @@ export function renderSvg(results) {
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="16" y="22" class="t">Redeem benchmark</text>
 ${legend}
-<text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · Node ${m.node} · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · 1 point per request · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
+<text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · Node ${m.node} · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · 1 point per request · medians of ${results.settings.rounds} rounds · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
 ${barChart({ top: 50, width, height: 280, title: 'Throughput (req/s, higher is better)', groups: groups('rps'), digits: 0 })}
 ${barChart({ top: 335, width, height: 280, title: 'p99 latency (ms, lower is better)', groups: groups('p99'), digits: 1 })}
 </svg>
