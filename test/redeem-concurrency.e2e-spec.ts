@@ -59,6 +59,11 @@ function countBy<T>(values: T[]): Map<T, number> {
   return counts;
 }
 
+/** How many items got each item status code, as { code: count }. */
+function codeCounts(items: ItemJson[]): Record<number, number> {
+  return Object.fromEntries(countBy(items.map((i) => i.item_status.code)));
+}
+
 async function walletIdOf(t: TestApp, customerId: number): Promise<string> {
   const { rows } = await t.pg.query<{ id: string }>(
     `SELECT w.id FROM wallet w JOIN program p ON p.id = w.program_id
@@ -199,7 +204,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     );
     expect(maxInFlight(results)).toBeGreaterThanOrEqual(10);
     const items = results.map(itemOf);
-    expect(Object.fromEntries(countBy(items.map((i) => i.item_status.code)))).toEqual({
+    expect(codeCounts(items)).toEqual({
       800: 30,
       803: 30,
     });
@@ -301,7 +306,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     expect(maxInFlight(results)).toBeGreaterThan(1);
     expect(results.map((r) => r.status)).toEqual(Array<number>(20).fill(200));
     const items = results.map(itemOf);
-    expect(Object.fromEntries(countBy(items.map((i) => i.item_status.code)))).toEqual({
+    expect(codeCounts(items)).toEqual({
       800: 1,
       744: 19,
     });
@@ -335,7 +340,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
 
     expect(maxInFlight(results)).toBeGreaterThan(1);
     const items = results.map(itemOf);
-    expect(Object.fromEntries(countBy(items.map((i) => i.item_status.code)))).toEqual({
+    expect(codeCounts(items)).toEqual({
       800: 1,
       744: 9,
     });
