@@ -36,6 +36,8 @@ const settings = {
   customers: intFromEnv('BENCH_CUSTOMERS', 10_000),
   requestsPerScenario: intFromEnv('BENCH_REQUESTS', 3000, 64),
   rounds: intFromEnv('BENCH_ROUNDS', 5),
+  authPairs: intFromEnv('BENCH_AUTH_PAIRS', 3),
+  authRounds: intFromEnv('BENCH_AUTH_ROUNDS', 4),
   serviceWarmup: intFromEnv('BENCH_SERVICE_WARMUP', 5000, 0),
   slowAuthRequests: intFromEnv('BENCH_SLOW_REQUESTS', 300, 16),
   warmup: intFromEnv('BENCH_WARMUP', 200, 64),
@@ -65,8 +67,8 @@ const step = (text) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${text}`);
 
 /** " [round 2/5]" in progress lines; round 0 is a warm-up, outside the rounds. */
-const roundTag = (round) =>
-  settings.rounds > 1 && round > 0 ? ` [round ${round}/${settings.rounds}]` : '';
+const roundTag = (round, rounds = settings.rounds) =>
+  rounds > 1 && round > 0 ? ` [round ${round}/${rounds}]` : '';
 
 let probes;
 
@@ -87,8 +89,9 @@ async function measureHttp(
   label,
   { target, connections, till, requests, warmup },
   round = 0,
+  rounds = settings.rounds,
 ) {
-  step(`${label}${roundTag(round)}`);
+  step(`${label}${roundTag(round, rounds)}`);
   service.startSampling();
   try {
     const params = {
@@ -330,62 +333,87 @@ async function main() {
   const instances = [{ name: 'redemption scenarios', ...service.memory() }];
   await service.stop();
 
-  // The auth comparison runs on two new instances, warmed up alike: one with the credential
-  // cache, one without it (on the cheap-hash till). The instance above has by now served
-  // every scenario, hot wallets included, and two processes of different histories would
-  // differ by more than one cached lookup.
-  step('starting the service twice: credential cache on, and AUTH_CACHE_TTL_MS=0');
-  const cached = await startService({ root, databaseUrl: db.url, cleanup, cpuProfDir });
-  const uncached = await startService({
-    root,
-    databaseUrl: db.url,
-    cleanup,
-    cpuProfDir,
-    env: { AUTH_CACHE_TTL_MS: '0' },
-  });
-  await warmUp(cached, 'cached', 'credential cache on', DEMO_TILL);
-  await warmUp(uncached, 'uncached', 'credential cache off', CHEAP_TILL);
+  // The auth comparison: BENCH_AUTH_PAIRS pairs of new instances, one with the credential
+  // cache and one without it (on the cheap-hash till), each pair warmed up alike and measured
+  // over BENCH_AUTH_ROUNDS paired rounds. Two processes of different histories differ by
+  // more than one cached lookup (so not the instance above, which has served every
+  // scenario), and even two identical new processes differ by a few per cent for as long as
+  // they run, so one pair would carry its own bias into every round: over several pairs,
+  // started in alternating order, that difference is averaged instead of fixed.
   const spread16 = {
     target: 'spread',
     connections: 16,
     requests: settings.requestsPerScenario,
     warmup: settings.warmup,
   };
-  for (let round = 1; round <= settings.rounds; round++) {
-    await pair(
-      round,
-      () =>
-        measureHttp(
-          cached,
-          'auth-cached',
-          'auth cached (spread 16)',
-          { ...spread16, till: DEMO_TILL },
-          round,
-        ),
-      () =>
-        measureHttp(
-          uncached,
-          'auth-nocache-cheap',
-          'auth no cache, cheap hash',
-          { ...spread16, till: CHEAP_TILL },
-          round,
-        ),
+  const authTotal = settings.authPairs * settings.authRounds;
+  for (let p = 1; p <= settings.authPairs; p++) {
+    const sides = [
+      { key: 'cached', name: 'credential cache on', till: DEMO_TILL, env: {} },
+      {
+        key: 'uncached',
+        name: 'credential cache off',
+        till: CHEAP_TILL,
+        env: { AUTH_CACHE_TTL_MS: '0' },
+      },
+    ];
+    if (p % 2 === 0) sides.reverse();
+    step(`auth pair ${p}/${settings.authPairs}: the service with the credential cache and without`);
+    const started = {};
+    for (const side of sides) {
+      started[side.key] = await startService({
+        root,
+        databaseUrl: db.url,
+        cleanup,
+        cpuProfDir,
+        env: side.env,
+      });
+    }
+    for (const side of sides) {
+      await warmUp(started[side.key], `${side.key}-${p}`, `${side.name} (pair ${p})`, side.till);
+    }
+    const { cached, uncached } = started;
+    for (let r = 1; r <= settings.authRounds; r++) {
+      const round = (p - 1) * settings.authRounds + r;
+      await pair(
+        round,
+        () =>
+          measureHttp(
+            cached,
+            'auth-cached',
+            'auth cached (spread 16)',
+            { ...spread16, till: DEMO_TILL },
+            round,
+            authTotal,
+          ),
+        () =>
+          measureHttp(
+            uncached,
+            'auth-nocache-cheap',
+            'auth no cache, cheap hash',
+            { ...spread16, till: CHEAP_TILL },
+            round,
+            authTotal,
+          ),
+      );
+    }
+    if (p === settings.authPairs) {
+      keep(
+        await measureHttp(uncached, 'auth-nocache-scrypt', 'auth no cache, scrypt', {
+          ...spread16,
+          till: DEMO_TILL,
+          requests: settings.slowAuthRequests,
+          warmup: 32,
+        }),
+      );
+    }
+    instances.push(
+      { name: `auth pair ${p}, credential cache on`, ...cached.memory() },
+      { name: `auth pair ${p}, credential cache off`, ...uncached.memory() },
     );
+    await cached.stop();
+    await uncached.stop();
   }
-  keep(
-    await measureHttp(uncached, 'auth-nocache-scrypt', 'auth no cache, scrypt', {
-      ...spread16,
-      till: DEMO_TILL,
-      requests: settings.slowAuthRequests,
-      warmup: 32,
-    }),
-  );
-  instances.push(
-    { name: 'auth, credential cache on', ...cached.memory() },
-    { name: 'auth, credential cache off', ...uncached.memory() },
-  );
-  await cached.stop();
-  await uncached.stop();
 
   step('checking wallet consistency');
   const integrity = await checkIntegrity(db.url);
