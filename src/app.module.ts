@@ -5,7 +5,7 @@ import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
-import { BasicAuthGuard, PermissionGuard } from './auth/guards';
+import { BasicAuthGuard, PermissionGuard, SafeMethodGuard } from './auth/guards';
 import { CommonModule } from './common/common.module';
 import { maskUrl } from './common/redact';
 import { AppConfigModule } from './config/config.module';
@@ -74,9 +74,11 @@ export class AppModule {
         AdminModule,
       ],
       providers: [
-        // Order matters: rate limit (per till) → authentication → access group.
-        { provide: APP_GUARD, useClass: TillThrottlerGuard },
+        // Order matters: no writes by HEAD/OPTIONS → authentication (with its per-address
+        // budget) → rate limit per signed-in till → access group.
+        { provide: APP_GUARD, useClass: SafeMethodGuard },
         { provide: APP_GUARD, useClass: BasicAuthGuard },
+        { provide: APP_GUARD, useClass: TillThrottlerGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
       ],
     };

@@ -3,7 +3,7 @@ import request, { Response } from 'supertest';
 import { Db } from '../src/database/db';
 import { seedDemo } from '../src/database/seed';
 import { redeem, writeCounts } from './support/api';
-import { DEMO_MOBILE, DEMO_TILL, READONLY_TILL } from './support/credentials';
+import { basic, DEMO_MOBILE, DEMO_TILL, READONLY_TILL } from './support/credentials';
 import { createTestDatabase, startTestApp, TestApp, TestDatabase } from './support/test-app';
 
 const describeRedis = process.env.REDIS_URL ? describe : describe.skip;
@@ -79,6 +79,7 @@ describeRedis('rate limit shared through Redis by two instances', () => {
   beforeAll(async () => {
     const env = {
       RATE_LIMIT_PER_MINUTE: '6',
+      AUTH_FAILURES_PER_MINUTE: '4',
       REDIS_URL: process.env.REDIS_URL ?? '',
       REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
     };
@@ -105,5 +106,17 @@ describeRedis('rate limit shared through Redis by two instances', () => {
   it('another till still has its own shared budget', async () => {
     expectAllowed(await customerGet(b, READONLY_TILL), 6, 5);
     expectAllowed(await customerGet(a, READONLY_TILL), 6, 4);
+  });
+
+  // Last: it locks the address the other tests sign in from.
+  it('failed sign-ins from one address are counted across A and B: 2 + 2, then both refuse even the right password', async () => {
+    const wrong = basic('readonly.till', 'not-the-password');
+    for (const app of [a, b, a, b]) expect((await customerGet(app, wrong)).status).toBe(401);
+    for (const app of [a, b]) {
+      const res = await customerGet(app, basic('demo.admin', 'admin.pass'));
+      expect(res.status).toBe(429);
+      expect(res.headers['x-ratelimit-limit']).toBe('4');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Request } from 'express';
 import { Level, Principal, Resource } from './principal';
 
 export const PUBLIC_KEY = 'auth:public';
@@ -10,14 +11,20 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 export interface RequiredPermission {
   resource: Resource;
   level: Exclude<Level, 'none'>;
+  /** A read route that writes for some requests (e.g. a dry run that issues a code). */
+  writesWhen?: (req: Request) => boolean;
 }
 
-/** The access-group grant a route needs, e.g. `@RequirePermission('points', 'write')`. */
+/**
+ * The access-group grant a route needs, e.g. `@RequirePermission('points', 'write')`; with
+ * `writesWhen`, a read route needs write for the requests it matches.
+ */
 export const RequirePermission = (
   resource: Resource,
   level: Exclude<Level, 'none'>,
+  writesWhen?: (req: Request) => boolean,
 ): MethodDecorator & ClassDecorator =>
-  SetMetadata(PERMISSION_KEY, { resource, level } satisfies RequiredPermission);
+  SetMetadata(PERMISSION_KEY, { resource, level, writesWhen } satisfies RequiredPermission);
 
 /** The authenticated till or admin. */
 export const CurrentPrincipal = createParamDecorator(

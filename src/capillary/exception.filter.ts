@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { SignInBusyError, SignInThrottledError } from '../auth/sign-in-errors';
 import { DatabaseUnavailableError, LockTimeoutError } from '../database/db';
 import { sqlState } from '../database/pg-errors';
 import { requestIdOf } from '../common/request-id';
@@ -70,9 +71,35 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
         'Retry-After': '1',
       });
     }
+    if (exception instanceof SignInThrottledError) {
+      return new ApiError(
+        HttpStatus.TOO_MANY_REQUESTS,
+        HttpStatus.TOO_MANY_REQUESTS,
+        'Too many failed sign-ins from this address; retry later',
+        [],
+        {
+          'Retry-After': String(exception.retryAfterSec),
+          'X-RateLimit-Limit': String(exception.limit),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': String(exception.retryAfterSec),
+        },
+      );
+    }
+    if (exception instanceof SignInBusyError) {
+      return new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'Too many sign-ins are being checked; retry shortly',
+        [],
+        { 'Retry-After': '1' },
+      );
+    }
     if (exception instanceof HttpException) {
       let httpStatus: number = exception.getStatus();
       const headers: Record<string, string> = {};
+      if (httpStatus === 405 && this.allowedMethods) {
+        headers.Allow = this.allowedMethods(req.path).join(', ');
+      }
       if (httpStatus === 404 && this.allowedMethods) {
         const allowed = this.allowedMethods(req.path);
         if (allowed.length > 0) {

@@ -28,6 +28,21 @@ export class Env {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Address to listen on. Loopback unless a deployment says otherwise (the image: 0.0.0.0). */
+  @IsString()
+  @Matches(/^[\w.:-]{1,255}$/, { message: 'HOST must be an address or host name' })
+  HOST: string = '127.0.0.1';
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address: `false` (none), a hop
+   * count, or a comma-separated list of addresses/subnets (`loopback`, `10.0.0.0/8`, …).
+   */
+  @IsString()
+  @Matches(/^(false|true|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be false, true, a hop count or a comma-separated list of subnets',
+  })
+  TRUST_PROXY: string = 'false';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
@@ -59,6 +74,29 @@ export class Env {
   @Min(1)
   @Max(1000)
   MAX_BATCH: number = 20;
+
+  /**
+   * Per client address and minute: failed sign-ins plus sign-ins being verified. Past it,
+   * 429 before any password is checked.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURES_PER_MINUTE: number = 30;
+
+  /** Password verifications that may wait for a hashing thread at once (past it: 503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  AUTH_QUEUE_LIMIT: number = 64;
+
+  /** Of those, how many one client address may hold. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  AUTH_QUEUE_PER_ADDRESS: number = 4;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

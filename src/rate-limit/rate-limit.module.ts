@@ -1,17 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Env } from '../config/env';
 import { RateLimitStorage } from './rate-limit.storage';
+import { SharedRedis } from './shared-redis';
+import { SignInBudget } from './sign-in-budget';
 
+@Global()
 @Module({
-  providers: [RateLimitStorage],
-  exports: [RateLimitStorage],
+  providers: [SharedRedis, RateLimitStorage, SignInBudget],
+  exports: [SharedRedis, RateLimitStorage, SignInBudget],
 })
 class RateLimitStorageModule {}
 
 @Module({
   imports: [
+    RateLimitStorageModule,
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],
       inject: [ConfigService, RateLimitStorage],
@@ -27,6 +31,6 @@ class RateLimitStorageModule {}
       }),
     }),
   ],
-  exports: [ThrottlerModule],
+  exports: [ThrottlerModule, RateLimitStorageModule],
 })
 export class RateLimitModule {}

@@ -1,28 +1,22 @@
 import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { Request, Response } from 'express';
+import { Principal } from '../auth/principal';
 import { ApiError } from '../capillary/api-error';
 
-/** The Basic-auth username, read (not verified) from the header. */
-export function claimedUsername(req: Request): string | undefined {
-  const header = req.headers.authorization;
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon > 0 ? decoded.slice(0, colon) : undefined;
-}
-
 /**
- * One budget per till across every endpoint. It runs before authentication so that a
- * flood of guesses at one till's password is limited too; callers without credentials are
- * counted by address.
+ * One budget per till across every endpoint. It runs after authentication and counts only
+ * signed-in requests: wrong passwords sent under a till's name never use up its budget
+ * (they meet the per-address sign-in budget instead). Public routes are not counted.
  */
 @Injectable()
 export class TillThrottlerGuard extends ThrottlerGuard {
+  protected override shouldSkip(ctx: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(ctx.switchToHttp().getRequest<Request>().user === undefined);
+  }
+
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    const request = req as unknown as Request;
-    const username = claimedUsername(request);
-    return Promise.resolve(username ? `till:${username}` : `ip:${request.ip ?? 'unknown'}`);
+    return Promise.resolve(`till:${(req.user as Principal).username}`);
   }
 
   protected override generateKey(_ctx: ExecutionContext, tracker: string, name: string): string {

@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { RedeemRequestDoc } from './redeem.doc';
+import { parseBool, queryValue } from './redeem-request';
 import { RedemptionService } from './redemption.service';
 import { requestIdOf } from '../common/request-id';
 
@@ -64,7 +65,11 @@ export class RedemptionsController {
   }
 
   @Get('isredeemable')
-  @RequirePermission('points', 'read')
+  // A dry run that presents a code (a wrong one counts toward the lockout) or issues one writes.
+  @RequirePermission('points', 'read', (req) => {
+    const query = req.query as Record<string, unknown>;
+    return !!queryValue(query, 'validation_code') || parseBool(queryValue(query, 'issue_otp'));
+  })
   @ApiOperation({
     summary: 'Dry-run the redeem checks (nothing written); issue_otp=true also issues a code',
   })

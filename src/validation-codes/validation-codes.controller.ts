@@ -10,7 +10,8 @@ export class ValidationCodesController {
   constructor(private readonly codes: ValidationCodeService) {}
 
   @Get('validationcode')
-  @RequirePermission('points', 'read')
+  // It sends a message and spends the customer's issue budget: a write.
+  @RequirePermission('points', 'write')
   @ApiOperation({ summary: 'Issue a validation code (OTP) to the customer by SMS or e-mail' })
   @ApiQuery({ name: 'mobile', required: false })
   @ApiQuery({ name: 'points', required: false })

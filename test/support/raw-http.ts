@@ -2,7 +2,7 @@ import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 
 /** A request sent byte for byte as given: no default Content-Type, no JSON encoding. */
 export interface RawRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS';
   /** Path with an already encoded query string, e.g. `/v1.1/customer/get?mobile=%00`. */
   path: string;
   headers?: Record<string, string>;
