@@ -72,7 +72,8 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
     const one = itemOf(res);
     expect(one.item_status).toEqual({ success: 'true', code: 800, message: 'Points Redeemed' });
     expect(one.side_effects.effect).toHaveLength(1);
-    expect(one.side_effects.effect[0].validation_code).toBe(code);
+    // Echoed masked: the response is kept for Idempotency-Key replays.
+    expect(one.side_effects.effect[0].validation_code).toBe('*'.repeat(code.length));
     return one;
   }
 
@@ -125,7 +126,7 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
         sent_at: null,
       });
       expect(outbox[0].text).toMatch(
-        /^Your validation code is [A-Z0-9]{6}\. It is valid for 15 minutes\.$/,
+        /^Your validation code is [A-Z0-9]{6} for redeeming 10 points\. It is valid for 15 minutes\.$/,
       );
       const code = codeFromText(outbox[0].text);
       expect(res.text).not.toContain(code);
@@ -269,7 +270,7 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
       });
       expect(credited.status).toBe(201);
       await withConfig(t, { otp_channel: 'EMAIL', otp_length: 8 }, async () => {
-        const res = await issueCode(t, { email });
+        const res = await issueCode(t, { email, points: '10' });
         expect(issuedOf(res).item_status).toEqual({
           success: 'true',
           code: 200,
@@ -288,7 +289,7 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
         expectRedeemed(ok, code);
 
         // No e-mail address to send to: 876, and nothing is stored.
-        const none = await issueCode(t, { mobile: mobileOnly.mobile });
+        const none = await issueCode(t, { mobile: mobileOnly.mobile, points: '10' });
         expect(issuedOf(none).item_status).toMatchObject({ success: 'false', code: 876 });
         expect(await codeRows(mobileOnly.id)).toHaveLength(0);
       });
@@ -389,7 +390,7 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
         expect(delivered).toHaveLength(1);
         expect(delivered[0].msg).toMatch(
           new RegExp(
-            `^SMS to \\*+${c.mobile.slice(-4)}: Your validation code is \\*{6}\\. It is valid for 15 minutes\\.$`,
+            `^SMS to \\*+${c.mobile.slice(-4)}: Your validation code is \\*{6} for redeeming 1000 points\\. It is valid for 15 minutes\\.$`,
           ),
         );
         expect(log).toMatch(/validation code is \*{6}/);
@@ -666,10 +667,14 @@ describe('validation codes (OTP), isredeemable and missed calls', () => {
       const other = await createProgram(t, { name: 'LimitOther' });
       const c = await makeCustomer(t, [{ points: 100 }, { points: 100, program_id: other }]);
       for (let i = 0; i < 5; i++) {
-        const res = await issueCode(t, { mobile: c.mobile });
+        const res = await issueCode(t, { mobile: c.mobile, points: '10' });
         expect(issuedOf(res).item_status).toEqual(ISSUED);
       }
-      const sixth = await issueCode(t, { mobile: c.mobile, program_id: String(other) });
+      const sixth = await issueCode(t, {
+        mobile: c.mobile,
+        points: '10',
+        program_id: String(other),
+      });
       expect(issuedOf(sixth).item_status).toMatchObject({ success: 'false', code: 877 });
       expect(await notificationsOf(t, c.id)).toHaveLength(5);
     });

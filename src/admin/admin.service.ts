@@ -103,8 +103,19 @@ export class AdminService {
   }
 
   patchConfig(principal: Principal, patch: Partial<OrgConfig>): Promise<OrgConfig> {
-    return this.orgConfigs
-      .update(this.db, principal.orgId, patch)
+    return this.db
+      .transaction(async (tx) => {
+        const config = await this.orgConfigs.update(tx, principal.orgId, patch);
+        // Out of demo mode, the readable copies demo mode kept of delivered codes go.
+        if (patch.demo_mode === false) {
+          await tx.query(
+            `UPDATE notification SET clear_text = NULL
+              WHERE org_id = $1 AND clear_text IS NOT NULL AND (sent_at IS NOT NULL OR attempts >= 10)`,
+            [principal.orgId],
+          );
+        }
+        return config;
+      })
       .finally(() => this.settings.invalidate(principal.orgId));
   }
 
@@ -465,10 +476,14 @@ export class AdminService {
     return { id, mobile, called_at: at };
   }
 
+  /** The outbox; texts carry the code masked unless the org is in demo mode. */
   async listNotifications(principal: Principal, customerId: number | undefined) {
     return this.db.query(
-      `SELECT id, customer_id, channel, recipient, text, created_at, sent_at FROM notification
-        WHERE org_id = $1 AND ($2::int IS NULL OR customer_id = $2) ORDER BY id DESC LIMIT 500`,
+      `SELECT n.id, n.customer_id, n.channel, n.recipient,
+              CASE WHEN c.demo_mode THEN coalesce(n.clear_text, n.text) ELSE n.text END AS text,
+              n.created_at, n.sent_at
+         FROM notification n JOIN org_config c ON c.org_id = n.org_id
+        WHERE n.org_id = $1 AND ($2::int IS NULL OR n.customer_id = $2) ORDER BY n.id DESC LIMIT 500`,
       [principal.orgId, customerId ?? null],
     );
   }

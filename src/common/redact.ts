@@ -15,14 +15,19 @@ export function maskRecipient(value: string): string {
   return value.length <= 4 ? '****' : `${'*'.repeat(value.length - 4)}${value.slice(-4)}`;
 }
 
-/** Codes look like this in a message. */
-const CODE_TOKEN = /\b[A-Z0-9]{4,12}\b/g;
-
-export function maskCodes(text: string): string {
-  return text.replace(CODE_TOKEN, (t) => '*'.repeat(t.length));
+/** A query component as the server reads it ('+' is a space), or as sent when it cannot be decoded. */
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
-/** A request URL for the log, with identifier and code parameters masked. */
+/**
+ * A request URL for the log, with identifier and code parameters masked. Names are compared
+ * as the server decodes them, so `%6Dobile` or `validation%5Fcode` are masked too.
+ */
 export function maskUrl(url: string): string {
   const q = url.indexOf('?');
   if (q === -1) return url;
@@ -33,15 +38,10 @@ export function maskUrl(url: string): string {
       const eq = pair.indexOf('=');
       if (eq === -1) return pair;
       const key = pair.slice(0, eq);
-      let value: string;
-      try {
-        value = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
-      } catch {
-        value = pair.slice(eq + 1);
-      }
-      return SENSITIVE_QUERY.has(key.toLowerCase())
-        ? `${key}=${key === 'validation_code' ? '*'.repeat(value.length) : maskRecipient(value)}`
-        : pair;
+      const name = decodeComponent(key).trim().toLowerCase();
+      if (!SENSITIVE_QUERY.has(name)) return pair;
+      const value = decodeComponent(pair.slice(eq + 1));
+      return `${key}=${name === 'validation_code' ? '*'.repeat(value.length) : maskRecipient(value)}`;
     });
   return `${url.slice(0, q)}?${params.join('&')}`;
 }

@@ -6,6 +6,8 @@ import { Sql } from './db';
 interface OrgSeed {
   code: string;
   name: string;
+  /** Outbox texts readable to admins: the demo org only, to try the flow without a gateway. */
+  demoMode: boolean;
   users: { username: string; password: string; group: string }[];
   customer?: { mobile: string; firstname: string; points: string };
 }
@@ -20,6 +22,7 @@ const ORGS: OrgSeed[] = [
   {
     code: 'demo',
     name: 'Demo',
+    demoMode: true,
     users: [
       { username: 'demo.till', password: 'demo.pass', group: 'Default' },
       { username: 'readonly.till', password: 'readonly.pass', group: 'Read only' },
@@ -30,6 +33,7 @@ const ORGS: OrgSeed[] = [
   {
     code: 'other',
     name: 'Other',
+    demoMode: false,
     users: [
       { username: 'other.till', password: 'other.pass', group: 'Default' },
       { username: 'other.admin', password: 'other.admin.pass', group: 'Admin' },
@@ -54,9 +58,10 @@ export async function seedDemo(tx: Sql): Promise<{ created: boolean }> {
       'INSERT INTO org (code, name) VALUES ($1, $2) RETURNING id',
       [org.code, org.name],
     );
-    await tx.query('INSERT INTO org_config (org_id, otp_validity_minutes) VALUES ($1, 15)', [
-      orgId,
-    ]);
+    await tx.query(
+      'INSERT INTO org_config (org_id, otp_validity_minutes, demo_mode) VALUES ($1, 15, $2)',
+      [orgId, org.demoMode],
+    );
     const [{ id: programId }] = await tx.query<{ id: number }>(
       `INSERT INTO program (org_id, name, is_default, min_redeem, max_redeem, redeem_multiple_of,
                             decimal_places, points_currency_ratio)

@@ -12,6 +12,8 @@ export interface OrgConfig {
   missed_call_enabled: boolean;
   enable_group_programs_redemption: boolean;
   failed_item_http_status: 200 | 400;
+  /** Outbox texts stay readable to the org's admins (for trying the flow without an SMS gateway). */
+  demo_mode: boolean;
 }
 
 export const ORG_CONFIG_FIELDS = [
@@ -25,6 +27,7 @@ export const ORG_CONFIG_FIELDS = [
   'missed_call_enabled',
   'enable_group_programs_redemption',
   'failed_item_http_status',
+  'demo_mode',
 ] as const satisfies readonly (keyof OrgConfig)[];
 
 @Injectable()

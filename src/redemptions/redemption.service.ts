@@ -550,6 +550,7 @@ export class RedemptionService {
       customerId: p.customer.id,
       programId: p.program.id,
       codeHash: this.otpSecret.hash(p.customer.id, code),
+      points: p.points,
       maxAttempts: ctx.config.otp_max_attempts,
       now,
     };
@@ -583,7 +584,9 @@ export class RedemptionService {
               case_value: 'false',
               num_points: wireNumber(p.points),
               currency_value: value,
-              validation_code: p.validation.kind === 'SMS' ? p.validation.code : '',
+              // Masked: the response (and its replay copy under an Idempotency-Key) is kept.
+              validation_code:
+                p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
               points_redemption_summary_id: r.redemptionId,
               redeemed_on_bill_number: p.item.transactionNumber,
               redeemed_on_bill_id: -1,

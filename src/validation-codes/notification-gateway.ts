@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { maskCodes, maskRecipient } from '../common/redact';
+import { maskRecipient } from '../common/redact';
 
 export interface OutgoingNotification {
   id: string;
   channel: 'SMS' | 'EMAIL';
   recipient: string;
+  /** The message to deliver: it holds the code in clear. */
   text: string;
+  /** The same message with the code masked: what may be logged or shown. */
+  maskedText: string;
 }
 
 /**
@@ -23,6 +26,6 @@ export class LogNotificationGateway extends NotificationGateway {
   private readonly logger = new Logger('Notifications');
 
   async send(n: OutgoingNotification): Promise<void> {
-    this.logger.log(`${n.channel} to ${maskRecipient(n.recipient)}: ${maskCodes(n.text)}`);
+    this.logger.log(`${n.channel} to ${maskRecipient(n.recipient)}: ${n.maskedText}`);
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import { readOrCreateSecretFile } from '../common/secret-file';
 import { Env } from '../config/env';
 
 /**
  * The key validation codes are hashed under. OTP_SECRET in production; otherwise one is
- * generated once and kept next to the embedded database (./.data/otp-secret), so codes
- * survive a restart.
+ * generated once and kept next to the embedded database (./.data/otp-secret, mode 0600), so
+ * codes survive a restart. A key file others can read, or another user's, stops the start.
  */
 @Injectable()
 export class OtpSecret {
@@ -24,12 +24,9 @@ export class OtpSecret {
       dirname(resolve(config.get('EMBEDDED_PG_DIR', { infer: true }))),
       'otp-secret',
     );
-    if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-      new Logger(OtpSecret.name).warn(`OTP_SECRET not set: generated one in ${file}`);
-    }
-    this.key = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+    const { value, created } = readOrCreateSecretFile(file);
+    if (created) new Logger(OtpSecret.name).warn(`OTP_SECRET not set: generated one in ${file}`);
+    this.key = Buffer.from(value, 'utf8');
   }
 
   /** Keyed hash of a code, scoped to its customer so equal codes never share a hash. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { Decimal } from '../common/decimal';
 import { Sql } from '../database/db';
 
 export interface CodeCheck {
@@ -7,6 +8,8 @@ export interface CodeCheck {
   customerId: number;
   programId: number;
   codeHash: string;
+  /** The points the code is presented for: a code is good for at most what it was issued for. */
+  points: Decimal;
   maxAttempts: number;
   now: Date;
 }
@@ -18,18 +21,32 @@ const sameHash = (a: string, b: string): boolean =>
 export class ValidationCodeRepository {
   /**
    * Whether `codeHash` matches one of the customer's live codes (unexpired, unused, not
-   * locked by too many wrong tries). A wrong code counts an attempt against every live code.
-   * Locks the codes: call after the wallet lock (the fixed lock order).
+   * locked by too many wrong tries) issued for at least `points`. Anything else counts an
+   * attempt against every live code, the right code for too many points included: were it
+   * told apart, codes could be guessed through it without meeting the lockout. Locks the
+   * codes: call after the wallet lock (the fixed lock order).
    */
   async check(tx: Sql, c: CodeCheck): Promise<boolean> {
-    const live = await tx.query<{ id: string; code_hash: string; failed_attempts: number }>(
-      `SELECT id, code_hash, failed_attempts FROM validation_code
+    const live = await tx.query<{
+      id: string;
+      code_hash: string;
+      failed_attempts: number;
+      points: string | null;
+    }>(
+      `SELECT id, code_hash, failed_attempts, points FROM validation_code
         WHERE customer_id = $1 AND program_id = $2 AND used_at IS NULL AND expires_at > $3
         ORDER BY id FOR UPDATE`,
       [c.customerId, c.programId, c.now],
     );
-    const usable = live.filter((r) => r.failed_attempts < c.maxAttempts);
-    if (usable.some((r) => sameHash(r.code_hash, c.codeHash))) return true;
+    const good = live.some(
+      (r) =>
+        r.failed_attempts < c.maxAttempts &&
+        // A code without an amount (issued before codes carried one) is good for nothing.
+        r.points !== null &&
+        Decimal.of(r.points).gte(c.points) &&
+        sameHash(r.code_hash, c.codeHash),
+    );
+    if (good) return true;
     if (live.length > 0) {
       await tx.query(
         `UPDATE validation_code SET failed_attempts = failed_attempts + 1 WHERE id = ANY($1::bigint[])`,
@@ -70,7 +87,7 @@ export class ValidationCodeRepository {
       customerId: number;
       programId: number;
       codeHash: string;
-      points: string | null;
+      points: string;
       expiresAt: Date;
       now: Date;
     },

@@ -47,12 +47,8 @@ export class ValidationCodeService {
     const identifier = pickIdentifier(query);
     if (typeof identifier === 'string') return respond('MISSING_CUSTOMER_IDENTIFIER');
     const rawPoints = queryValue(query, 'points');
-    let points: Decimal | undefined;
-    if (rawPoints !== undefined && rawPoints !== '') {
-      const parsed = parsePoints(rawPoints);
-      if (!parsed.ok) return respond(parsed.outcome);
-      points = parsed.points;
-    }
+    const parsed = parsePoints(rawPoints);
+    if (!parsed.ok && rawPoints !== undefined && rawPoints !== '') return respond(parsed.outcome);
     const programParam = queryValue(query, 'program_id');
     const programId = programParam
       ? /^[1-9]\d{0,9}$/.test(programParam) && Number(programParam) <= 2147483647
@@ -66,8 +62,11 @@ export class ValidationCodeService {
     ]);
     if (!customer) return respond('CUSTOMER_NOT_FOUND');
     if (!program) return respond('UNKNOWN_PROGRAM', customer);
+    // A code is good for at most the points it was issued for, so it needs them.
+    if (!parsed.ok) return respond(parsed.outcome, customer);
+    const points = parsed.points;
     const result = await this.issue(principal.orgId, customer, program, config, points);
-    return respond(result.outcome, customer, points?.toString() ?? '');
+    return respond(result.outcome, customer, points.toString());
   }
 
   /**
@@ -79,7 +78,7 @@ export class ValidationCodeService {
     customer: CustomerRow,
     program: Program,
     config: OrgConfig,
-    points: Decimal | undefined,
+    points: Decimal,
   ): Promise<IssueResult> {
     const recipient = config.otp_channel === 'SMS' ? customer.mobile : customer.email;
     if (!recipient) return { ok: false, outcome: 'VALIDATION_CODE_ISSUE_FAILED' };
@@ -102,19 +101,24 @@ export class ValidationCodeService {
         customerId: customer.id,
         programId: program.id,
         codeHash: this.secret.hash(customer.id, code),
-        points: points?.toString() ?? null,
+        points: points.toString(),
         expiresAt: new Date(now.getTime() + windowMs),
         now,
       });
+      const message = (shown: string) =>
+        `Your validation code is ${shown} for redeeming ${points.toString()} points. ` +
+        `It is valid for ${config.otp_validity_minutes} minutes.`;
+      // The deliverable text is kept only until it is handed to the gateway (see OutboxSender).
       await tx.query(
-        `INSERT INTO notification (org_id, customer_id, channel, recipient, text, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO notification (org_id, customer_id, channel, recipient, text, clear_text, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           orgId,
           customer.id,
           config.otp_channel,
           recipient,
-          `Your validation code is ${code}. It is valid for ${config.otp_validity_minutes} minutes.`,
+          message('*'.repeat(code.length)),
+          message(code),
           now,
         ],
       );

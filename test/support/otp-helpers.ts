@@ -85,13 +85,16 @@ export async function latestCode(t: TestApp, customerId: number): Promise<string
   return codeFromText(newest.text);
 }
 
-/** Issues a code to the customer (must succeed) and reads it back from the admin outbox. */
+/**
+ * Issues a code to the customer (must succeed) and reads it back from the admin outbox. A
+ * code is good for at most the points it is issued for: 1000 unless `query` says otherwise.
+ */
 export async function issueAndRead(
   t: TestApp,
   customer: { id: number; mobile: string },
   query: Record<string, string> = {},
 ): Promise<string> {
-  const res = await issueCode(t, { mobile: customer.mobile, ...query });
+  const res = await issueCode(t, { mobile: customer.mobile, points: '1000', ...query });
   if (res.status !== 200 || issuedOf(res).item_status.code !== 200) {
     throw new Error(`issue code: ${res.status} ${res.text}`);
   }

@@ -77,6 +77,14 @@ export class OrgConfigPatchDto {
   @Optional()
   @IsIn([200, 400])
   failed_item_http_status?: 200 | 400;
+
+  @ApiPropertyOptional({
+    description:
+      'keep validation codes readable in the outbox (GET /admin/notifications): for trying the flow without an SMS gateway, never in production',
+  })
+  @Optional()
+  @IsBoolean()
+  demo_mode?: boolean;
 }
 
 export class ProgramCreateDto {
