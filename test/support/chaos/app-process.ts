@@ -58,11 +58,12 @@ export async function waitForHealth(url: string, ms: number, alive = () => true)
 }
 
 /**
- * Starts the service on `databaseUrl` on a free port and waits for /health. The defaults
- * make it quiet, seed the demo data (idempotent), and lift the per-till rate limit.
+ * Starts the service on `databaseUrl` (undefined: its embedded database, as `npm start`) on a
+ * free port and waits for /health. The defaults make it quiet, seed the demo data
+ * (idempotent), and lift the per-till rate limit.
  */
 export async function spawnApp(
-  databaseUrl: string,
+  databaseUrl: string | undefined,
   env: Record<string, string> = {},
 ): Promise<AppProcess> {
   // npm test builds first; a build running at the same moment (it empties dist/) is waited out.
@@ -84,7 +85,7 @@ export async function spawnApp(
       NOTIFICATION_POLL_MS: '0',
       OTP_SECRET: 'chaos-suite-otp-secret-0123456789abcdef',
       ...env,
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       PORT: String(port),
     },
   });
