@@ -13,6 +13,8 @@ import { Env } from './config/env';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { OrgsModule } from './orgs/orgs.module';
 import { ProgramsModule } from './programs/programs.module';
 import { RedemptionsModule } from './redemptions/redemptions.module';
 import { ReversalsModule } from './reversals/reversals.module';
@@ -69,6 +71,8 @@ export class AppModule {
         CustomersModule,
         ProgramsModule,
         WalletsModule,
+        IdempotencyModule,
+        OrgsModule,
         RedemptionsModule,
         ReversalsModule,
         AdminModule,

@@ -2,7 +2,7 @@ import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolClient } from 'pg';
 import { parseWireJson, stringifyWireJson } from '../src/capillary/wire-json';
-import { IdempotencyService } from '../src/idempotency/idempotency.service';
+import { requestFingerprint } from '../src/capillary/wire-response';
 import { admin, balanceOf, makeCustomer, writeCounts } from './support/api';
 import { DEMO_TILL, OTHER_ADMIN, OTHER_TILL } from './support/credentials';
 import {
@@ -458,7 +458,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     const customer = await makeCustomer(t, [{ points: 20 }]);
     const key = `dead-owner-${customer.id}`;
     const body = redeemBody(customer.mobile, 3);
-    const hash = IdempotencyService.requestHash('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
+    const hash = requestFingerprint('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
     await t.pg.query(
       `INSERT INTO idempotency_key (org_id, key, request_hash, owner_token, lease_until, item_results)
        VALUES ($1, $2, $3, 'dead', now() - interval '1 minute', '{}')`,
@@ -514,7 +514,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     const doneItem = (parseWireJson(done.text) as { response: { responses: { points: unknown } } })
       .response.responses.points;
     const stored = { 0: { ok: true, json: stringifyWireJson(doneItem) } };
-    const hash = IdempotencyService.requestHash('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
+    const hash = requestFingerprint('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
     await t.pg.query(
       `INSERT INTO idempotency_key (org_id, key, request_hash, owner_token, lease_until, item_results)
        VALUES ($1, $2, $3, 'dead', now() - interval '1 minute', $4::jsonb)`,
@@ -557,7 +557,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     const doneItem = (parseWireJson(done.text) as { response: { responses: { points: unknown } } })
       .response.responses.points;
     const storedJson = stringifyWireJson(doneItem);
-    const hash = IdempotencyService.requestHash('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
+    const hash = requestFingerprint('redeem', REDEEM_PATH, SKIP, parseWireJson(body));
     await t.pg.query(
       `INSERT INTO idempotency_key (org_id, key, request_hash, owner_token, lease_until, item_results)
        VALUES ($1, $2, $3, 'dead', now() - interval '1 minute', $4::jsonb)`,

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
+import { MAX_ID } from '../common/ids';
 import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
@@ -21,6 +22,7 @@ import { ValidationError } from 'class-validator';
 import { ApiError, FieldError } from '../capillary/api-error';
 import { AdminBodyPipe } from './admin-body.pipe';
 import { AdminService } from './admin.service';
+import { AdminCreditWire, customerJson, customerWithWalletsJson, programJson } from './admin.wire';
 import {
   CreditDto,
   CustomerCreateDto,
@@ -63,7 +65,7 @@ const id = {
       ]);
     }
     // A well-formed id outside what any row can have simply names nothing.
-    if (n < 1 || n > 2147483647) throw ApiError.notFound(`No such id: ${n}`);
+    if (n < 1 || n > MAX_ID) throw ApiError.notFound(`No such id: ${n}`);
     return n;
   },
 };
@@ -73,7 +75,10 @@ const id = {
 @RequirePermission('admin', 'write')
 @UsePipes(new AdminBodyPipe(), strict)
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly credits: AdminCreditWire,
+  ) {}
 
   @Get('config')
   getConfig(@CurrentPrincipal() p: Principal) {
@@ -86,22 +91,22 @@ export class AdminController {
   }
 
   @Get('programs')
-  listPrograms(@CurrentPrincipal() p: Principal) {
-    return this.admin.listPrograms(p);
+  async listPrograms(@CurrentPrincipal() p: Principal) {
+    return (await this.admin.listPrograms(p)).map(programJson);
   }
 
   @Post('programs')
-  createProgram(@CurrentPrincipal() p: Principal, @Body() dto: ProgramCreateDto) {
-    return this.admin.createProgram(p, dto);
+  async createProgram(@CurrentPrincipal() p: Principal, @Body() dto: ProgramCreateDto) {
+    return programJson(await this.admin.createProgram(p, dto));
   }
 
   @Patch('programs/:id')
-  patchProgram(
+  async patchProgram(
     @CurrentPrincipal() p: Principal,
     @Param('id', id) programId: number,
     @Body() dto: ProgramPatchDto,
   ) {
-    return this.admin.patchProgram(p, programId, dto);
+    return programJson(await this.admin.patchProgram(p, programId, dto));
   }
 
   @Get('access-groups')
@@ -120,22 +125,22 @@ export class AdminController {
   }
 
   @Post('customers')
-  createCustomer(@CurrentPrincipal() p: Principal, @Body() dto: CustomerCreateDto) {
-    return this.admin.createCustomer(p, dto);
+  async createCustomer(@CurrentPrincipal() p: Principal, @Body() dto: CustomerCreateDto) {
+    return customerJson(await this.admin.createCustomer(p, dto));
   }
 
   @Get('customers/:id')
-  getCustomer(@CurrentPrincipal() p: Principal, @Param('id', id) customerId: number) {
-    return this.admin.getCustomer(p, customerId);
+  async getCustomer(@CurrentPrincipal() p: Principal, @Param('id', id) customerId: number) {
+    return customerWithWalletsJson(await this.admin.getCustomer(p, customerId));
   }
 
   @Patch('customers/:id')
-  patchCustomer(
+  async patchCustomer(
     @CurrentPrincipal() p: Principal,
     @Param('id', id) customerId: number,
     @Body() dto: CustomerPatchDto,
   ) {
-    return this.admin.patchCustomer(p, customerId, dto);
+    return customerJson(await this.admin.patchCustomer(p, customerId, dto));
   }
 
   @Post('points/credit')
@@ -146,7 +151,7 @@ export class AdminController {
     @Body() dto: CreditDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.admin.credit(p, requestIdOf(req), dto, idempotencyKey);
+    return this.credits.credit(p, requestIdOf(req), dto, idempotencyKey);
   }
 
   @Post('groups')

@@ -1,12 +1,24 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { CustomersModule } from '../customers/customers.module';
+import { GroupsModule } from '../groups/groups.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { RedemptionsModule } from '../redemptions/redemptions.module';
 import { ValidationCodesModule } from '../validation-codes/validation-codes.module';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
+import { AdminCreditWire } from './admin.wire';
 
 @Module({
-  imports: [CustomersModule, ValidationCodesModule],
+  imports: [
+    AuthModule,
+    CustomersModule,
+    GroupsModule,
+    IdempotencyModule,
+    RedemptionsModule,
+    ValidationCodesModule,
+  ],
   controllers: [AdminController],
-  providers: [AdminService],
+  providers: [AdminService, AdminCreditWire],
 })
 export class AdminModule {}

@@ -8,18 +8,9 @@ import { BasicCredentials } from './basic-credentials';
 import { CredentialCache } from './credential-cache';
 import { FairQueue, QueueFullError } from './fair-queue';
 import { DUMMY_HASH, verifyPassword, wireSecretToMd5 } from './password';
-import { Level, Principal } from './principal';
+import { Principal } from './principal';
 import { SignInBusyError, SignInThrottledError } from './sign-in-errors';
-
-interface UserRow {
-  id: number;
-  org_id: number;
-  username: string;
-  password_hash: string;
-  points_level: Level;
-  customer_level: Level;
-  admin_level: Level;
-}
+import { UserCredentialRow, UserRepository } from './user.repository';
 
 /** Hashes at once: one per core, and never more than the thread pool that runs them. */
 function hashConcurrency(): number {
@@ -41,6 +32,7 @@ export class AuthService {
 
   constructor(
     private readonly db: Db,
+    private readonly users: UserRepository,
     private readonly budget: SignInBudget,
     config: ConfigService<Env, true>,
   ) {
@@ -104,18 +96,12 @@ export class AuthService {
     secret: string,
     address: string,
   ): Promise<Principal | null> {
-    let user: UserRow | undefined;
+    let user: UserCredentialRow | undefined;
     let valid: boolean;
     try {
       // The lookup waits its turn with the hash: a flood's lookups must not fill the pool.
       [user, valid] = await this.hashing.run(address, async () => {
-        const [row] = await this.db.query<UserRow>(
-          `SELECT u.id, u.org_id, u.username, u.password_hash,
-                  g.points_level, g.customer_level, g.admin_level
-             FROM app_user u JOIN access_group g ON g.id = u.access_group_id
-            WHERE u.username = $1 AND u.active`,
-          [username],
-        );
+        const row = await this.users.findActive(this.db, username);
         // Unknown users are checked against a dummy hash: both failures cost the same.
         const ok = await verifyPassword(row?.password_hash ?? DUMMY_HASH, wireSecretToMd5(secret));
         return [row, ok] as const;

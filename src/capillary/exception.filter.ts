@@ -8,6 +8,13 @@ import {
 } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { SignInBusyError, SignInThrottledError } from '../auth/sign-in-errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
+import {
+  IdempotencyKeyBusyError,
+  IdempotencyKeyReusedError,
+  InvalidIdempotencyKeyError,
+  LeaseLostError,
+} from '../idempotency/idempotency-errors';
 import { DatabaseUnavailableError, LockTimeoutError } from '../database/db';
 import { sqlState } from '../database/pg-errors';
 import { requestIdOf } from '../common/request-id';
@@ -64,6 +71,28 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, req: Request): ApiError {
     if (exception instanceof ApiError) return exception;
+    if (exception instanceof InvalidRequestError) {
+      return new ApiError(
+        HttpStatus.BAD_REQUEST,
+        exception.code ?? HttpStatus.BAD_REQUEST,
+        exception.message,
+        exception.fields,
+      );
+    }
+    if (exception instanceof NotFoundError) return ApiError.notFound(exception.message);
+    if (exception instanceof ConflictError) return ApiError.conflict(exception.message);
+    if (exception instanceof InvalidIdempotencyKeyError) {
+      return ApiError.badRequest(exception.message, [
+        { field: 'Idempotency-Key', message: '1-255 visible ASCII characters' },
+      ]);
+    }
+    if (exception instanceof IdempotencyKeyReusedError) {
+      const status = HttpStatus.UNPROCESSABLE_ENTITY;
+      return new ApiError(status, status, exception.message);
+    }
+    if (exception instanceof IdempotencyKeyBusyError || exception instanceof LeaseLostError) {
+      return ApiError.conflict(exception.message);
+    }
     if (exception instanceof DatabaseUnavailableError || exception instanceof LockTimeoutError) {
       this.logger.warn(`${req.method} ${req.path} [${requestIdOf(req)}]: ${exception.message}`);
       const code = exception instanceof LockTimeoutError ? 521 : HttpStatus.SERVICE_UNAVAILABLE;

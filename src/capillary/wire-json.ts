@@ -26,3 +26,14 @@ export function wireNumber(value: Decimal | string | number): WireNumber {
     value instanceof Decimal ? value.toString() : Decimal.of(value).toString(),
   );
 }
+
+const RAW_JSON_MARKER = Symbol.for('lossless-json.LosslessNumber');
+
+/**
+ * JSON text written into a response as it is, never parsed again: an item an earlier owner
+ * of an Idempotency-Key finished and stored, replayed byte for byte. (lossless-json writes
+ * any value carrying its number marker through `toString`.)
+ */
+export function rawJson(text: string): unknown {
+  return { [RAW_JSON_MARKER]: true, toString: () => text };
+}

@@ -17,6 +17,16 @@ export interface CustomerRow {
   created_at: Date;
 }
 
+export interface NewCustomer {
+  mobile?: string | null;
+  email?: string | null;
+  external_id?: string | null;
+  card_number?: string | null;
+  card_external_id?: string | null;
+  firstname?: string;
+  lastname?: string;
+}
+
 const COLUMNS = [
   'id',
   'org_id',
@@ -108,5 +118,49 @@ export class CustomerRepository {
 
   async findById(sql: Sql, orgId: number, id: number): Promise<CustomerRow | undefined> {
     return this.findByIdentifier(sql, orgId, { type: 'id', value: String(id) });
+  }
+
+  /** Throws a unique violation (`customer_mobile`, `customer_email`, …) for a taken identifier. */
+  async insert(sql: Sql, orgId: number, c: NewCustomer): Promise<CustomerRow> {
+    const [row] = await sql.query<CustomerRow>(
+      `INSERT INTO customer AS c (org_id, mobile, email, external_id, card_number, card_external_id, firstname, lastname)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [
+        orgId,
+        c.mobile ?? null,
+        c.email ?? null,
+        c.external_id ?? null,
+        c.card_number ?? null,
+        c.card_external_id ?? null,
+        c.firstname ?? '',
+        c.lastname ?? '',
+      ],
+    );
+    return row;
+  }
+
+  async update(
+    sql: Sql,
+    orgId: number,
+    id: number,
+    patch: Partial<Pick<CustomerRow, 'fraud_status' | 'firstname' | 'lastname'>>,
+  ): Promise<void> {
+    const fields = (['fraud_status', 'firstname', 'lastname'] as const).filter(
+      (f) => patch[f] !== undefined,
+    );
+    if (fields.length === 0) return;
+    await sql.query(
+      `UPDATE customer SET ${fields.map((f, i) => `${f} = $${i + 3}`).join(', ')} WHERE org_id = $1 AND id = $2`,
+      [orgId, id, ...fields.map((f) => patch[f])],
+    );
+  }
+
+  /**
+   * Serialises the issuing of validation codes to one customer, so a per-customer limit
+   * cannot be raced past. NO KEY: it must not block redemptions, whose foreign keys take a
+   * key-share lock on the row.
+   */
+  async lockForCodeIssue(tx: Sql, customerId: number): Promise<void> {
+    await tx.query('SELECT id FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
   }
 }

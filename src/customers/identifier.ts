@@ -1,4 +1,5 @@
 import { isWireNumber } from '../capillary/wire-json';
+import { parseId } from '../common/ids';
 
 export const IDENTIFIER_TYPES = [
   'id',
@@ -48,8 +49,7 @@ export function pickIdentifier(
     if (value === undefined) return 'malformed';
     if (value === '') continue;
     if (value.length > MAX_LENGTH || hasControlCharacter(value)) return 'malformed';
-    if (type === 'id' && !/^[1-9]\d{0,9}$/.test(value)) return 'malformed';
-    if (type === 'id' && Number(value) > 2147483647) return 'malformed';
+    if (type === 'id' && parseId(value) === undefined) return 'malformed';
     return { type, value };
   }
   return 'missing';

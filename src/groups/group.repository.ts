@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerRepository } from '../customers/customer.repository';
 import { identifierFromTypeValue } from '../customers/identifier';
+import { parseId } from '../common/ids';
 import { Sql } from '../database/db';
 
 export interface Group {
@@ -15,6 +16,15 @@ interface GroupRow {
   external_id: string;
   primary_customer_id: number;
   redemption_enabled: boolean;
+}
+
+/** A group as the admin API shows it. */
+export interface GroupWithMembers {
+  id: number;
+  external_id: string;
+  primary_customer_id: number;
+  redemption_enabled: boolean;
+  member_ids: number[];
 }
 
 export interface GroupSelector {
@@ -32,7 +42,6 @@ const toGroup = (r: GroupRow): Group => ({
   primaryCustomerId: r.primary_customer_id,
   redemptionEnabled: r.redemption_enabled,
 });
-const isId = (s: string): boolean => /^[1-9]\d{0,9}$/.test(s) && Number(s) <= 2147483647;
 
 @Injectable()
 export class GroupRepository {
@@ -44,10 +53,11 @@ export class GroupRepository {
       return undefined;
     let rows: GroupRow[] = [];
     if (selector.id !== undefined) {
-      if (!isId(selector.id)) return undefined;
+      const id = parseId(selector.id);
+      if (id === undefined) return undefined;
       rows = await sql.query<GroupRow>(
         `SELECT ${COLUMNS} FROM customer_group WHERE org_id = $1 AND id = $2`,
-        [orgId, Number(selector.id)],
+        [orgId, id],
       );
     } else if (selector.externalId !== undefined) {
       rows = await sql.query<GroupRow>(
@@ -57,8 +67,8 @@ export class GroupRepository {
     } else {
       let primaryId: number | undefined;
       if (selector.primaryUserId !== undefined) {
-        if (!isId(selector.primaryUserId)) return undefined;
-        primaryId = Number(selector.primaryUserId);
+        primaryId = parseId(selector.primaryUserId);
+        if (primaryId === undefined) return undefined;
       } else {
         const identifier = identifierFromTypeValue(
           selector.primaryIdentifierType,
@@ -87,6 +97,58 @@ export class GroupRepository {
       [orgId, customerId],
     );
     return rows.length === 1 ? toGroup(rows[0]) : undefined;
+  }
+
+  /** A group with its member ids (the primary member among them). */
+  async findWithMembers(
+    sql: Sql,
+    orgId: number,
+    id: number,
+  ): Promise<GroupWithMembers | undefined> {
+    const [row] = await sql.query<GroupWithMembers>(
+      `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
+              COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
+         FROM customer_group g LEFT JOIN group_member m ON m.group_id = g.id
+        WHERE g.org_id = $1 AND g.id = $2 GROUP BY g.id`,
+      [orgId, id],
+    );
+    return row;
+  }
+
+  async exists(sql: Sql, orgId: number, id: number): Promise<boolean> {
+    const rows = await sql.query('SELECT 1 FROM customer_group WHERE org_id = $1 AND id = $2', [
+      orgId,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Throws the unique violation `customer_group_org_id_external_id_key` for a taken external id. */
+  async insert(
+    sql: Sql,
+    orgId: number,
+    g: { externalId: string; primaryCustomerId: number; redemptionEnabled: boolean },
+  ): Promise<number> {
+    const [{ id }] = await sql.query<{ id: number }>(
+      `INSERT INTO customer_group (org_id, external_id, primary_customer_id, redemption_enabled)
+       VALUES ($1, $2, $3, $4) RETURNING id`,
+      [orgId, g.externalId, g.primaryCustomerId, g.redemptionEnabled],
+    );
+    return id;
+  }
+
+  async addMember(sql: Sql, orgId: number, groupId: number, customerId: number): Promise<void> {
+    await sql.query(
+      'INSERT INTO group_member (org_id, group_id, customer_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [orgId, groupId, customerId],
+    );
+  }
+
+  async setRedemptionEnabled(sql: Sql, orgId: number, id: number, on: boolean): Promise<void> {
+    await sql.query(
+      'UPDATE customer_group SET redemption_enabled = $3 WHERE org_id = $1 AND id = $2',
+      [orgId, id, on],
+    );
   }
 
   /** The primary member counts as a member. */

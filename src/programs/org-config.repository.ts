@@ -41,6 +41,16 @@ export class OrgConfigRepository {
     return row;
   }
 
+  /** A new org's configuration: the given settings, the schema's defaults for the rest. */
+  async insert(sql: Sql, orgId: number, settings: Partial<OrgConfig>): Promise<void> {
+    const fields = ORG_CONFIG_FIELDS.filter((f) => settings[f] !== undefined);
+    await sql.query(
+      `INSERT INTO org_config (${['org_id', ...fields].join(', ')})
+       VALUES (${['$1', ...fields.map((_, i) => `$${i + 2}`)].join(', ')})`,
+      [orgId, ...fields.map((f) => settings[f])],
+    );
+  }
+
   async update(sql: Sql, orgId: number, patch: Partial<OrgConfig>): Promise<OrgConfig> {
     const fields = ORG_CONFIG_FIELDS.filter((f) => patch[f] !== undefined);
     if (fields.length > 0) {

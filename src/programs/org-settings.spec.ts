@@ -47,7 +47,7 @@ function setup(ttlMs: number) {
   const config = {
     get: () => ttlMs,
   } as unknown as ConfigService<Env, true>;
-  const settings = new OrgSettings({} as Db, orgConfigs, programs, config);
+  const settings = new OrgSettings({} as Db, orgConfigs, programs as ProgramRepository, config);
   const release = () => gates.splice(0).forEach((r) => r());
   return { settings, tables, reads, hold: (on: boolean) => (gated = on), release };
 }

@@ -1,63 +1,26 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../capillary/api-error';
-import { scalarText, pickIdentifier, CustomerIdentifier } from '../customers/identifier';
-import { Outcome } from '../common/outcome';
-import { parsePoints, PointsInput } from '../common/points-input';
-import { Decimal } from '../common/decimal';
+import { parseBool, queryValue } from '../capillary/query';
+import { parseId } from '../common/ids';
+import { parsePoints } from '../common/points-input';
 import { GroupSelector } from '../groups/group.repository';
+import { pickIdentifier, scalarText } from '../customers/identifier';
+import { CustomField, RedeemItem, RedeemQuery } from './redeem-item';
 
-export interface CustomField {
-  name: string;
-  value: string;
-}
-
-/** One `root.redeem` entry, parsed but not yet checked against the database. */
-export interface RedeemItem {
-  points: PointsInput;
-  customer: CustomerIdentifier | 'missing' | 'malformed';
-  customerEcho: Record<string, string>;
-  transactionNumber: string;
-  externalReferenceNumber: string | null;
-  validationCode: string | null;
-  redemptionTime: Date | null | 'invalid';
-  notes: string;
-  purpose: string;
-  customFields: CustomField[] | 'invalid';
-  groupRedemption: boolean;
-  /** A field that cannot be stored (too long, wrong shape). */
-  invalidField: string | null;
-}
-
-export interface RedeemQuery {
-  programId: number | 'invalid' | undefined;
-  skipValidation: boolean;
-  validationType: 'SMS' | 'MISSED_CALL';
-  group: GroupSelector | undefined;
-}
+// The edge's half of redeem and isredeemable: the tolerant wire input into RedeemItem and
+// RedeemQuery. Everything about an item that needs no database is decided from these.
+export { firstItemProblem, type RedeemItem } from './redeem-item';
+export { parseBool, queryValue };
 
 const LIMITS = { short: 200, notes: 2000 };
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !('isLosslessNumber' in v);
 
-/** First value of a query parameter (repeated parameters: the first wins). */
-export function queryValue(query: Record<string, unknown>, name: string): string | undefined {
-  const raw = query[name];
-  const v: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
-  return typeof v === 'string' ? v.trim() : undefined;
-}
-
-export function parseBool(value: unknown): boolean {
-  if (value === true) return true;
-  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-  return text === 'true' || text === '1' || text === 'yes';
-}
-
 export function parseRedeemQuery(query: Record<string, unknown>): RedeemQuery {
   const program = queryValue(query, 'program_id');
   let programId: RedeemQuery['programId'];
   if (program !== undefined && program !== '') {
-    programId =
-      /^[1-9]\d{0,9}$/.test(program) && Number(program) <= 2147483647 ? Number(program) : 'invalid';
+    programId = parseId(program) ?? 'invalid';
   }
   const group: GroupSelector = {
     id: queryValue(query, 'user_group2_id') || undefined,
@@ -216,28 +179,4 @@ export function parseRedeemBody(body: unknown, maxBatch: number): RedeemItem[] {
     }
     return parseItem(entry);
   });
-}
-
-/** The first problem an item has on its own, before anything is looked up. */
-export function firstItemProblem(item: RedeemItem): Outcome | null {
-  if (!item.points.ok) return item.points.outcome;
-  if (item.redemptionTime === 'invalid') return 'INVALID_REDEMPTION_TIME';
-  if (item.customer === 'missing' || item.customer === 'malformed')
-    return 'MISSING_CUSTOMER_IDENTIFIER';
-  if (item.customFields === 'invalid') return 'UNKNOWN_CUSTOM_FIELD';
-  if (item.invalidField !== null) return 'INVALID_FIELD';
-  return null;
-}
-
-/** An item without a problem of its own: points, customer and custom fields are usable. */
-export interface SoundItem extends RedeemItem {
-  points: { ok: true; points: Decimal };
-  customer: CustomerIdentifier;
-  customFields: CustomField[];
-}
-
-/** The item's first problem, or the item itself typed as sound. */
-export function checkItem(item: RedeemItem): SoundItem | Outcome {
-  // firstItemProblem rules out exactly the cases SoundItem excludes.
-  return firstItemProblem(item) ?? (item as SoundItem);
 }

@@ -1,10 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Principal } from '../auth/principal';
-import { batchStatus, v11Envelope } from '../capillary/envelope';
-import { ITEM_CODES, itemStatus } from '../capillary/status-codes';
-import { parseWireJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
-import { WireResponse } from '../capillary/wire-response';
 import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
@@ -12,10 +8,11 @@ import { KeyedQueue, QueueTimeoutError } from '../common/keyed-queue';
 import { Outcome } from '../common/outcome';
 import { Env } from '../config/env';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { customerIdentity, CustomerIdentity } from '../customers/customer-identity';
 import { CustomerIdentifier } from '../customers/identifier';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
-import { IdempotencyLease, IdempotencyService } from '../idempotency/idempotency.service';
+import { ItemJournal } from '../idempotency/idempotency.service';
 import { OrgConfig } from '../programs/org-config.repository';
 import { OrgSettings } from '../programs/org-settings';
 import { checkProgramRules } from '../programs/program-rules';
@@ -29,17 +26,8 @@ import {
 import { ValidationCodeService } from '../validation-codes/validation-code.service';
 import { allocate } from '../wallets/allocate';
 import { Actor, LockedWallet, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
-import {
-  checkItem,
-  itemFromQuery,
-  parseBool,
-  parseRedeemBody,
-  queryValue,
-  parseRedeemQuery,
-  RedeemItem,
-  RedeemQuery,
-  SoundItem,
-} from './redeem-request';
+import { CustomFieldRepository } from './custom-field.repository';
+import { checkItem, RedeemCommand, RedeemItem, RedeemQuery, SoundItem } from './redeem-item';
 import { RedemptionRepository } from './redemption.repository';
 
 /** How a redemption is validated, decided from the query and the org's configuration. */
@@ -85,14 +73,45 @@ interface Redeemed {
   balance: Decimal;
 }
 
-/** One item's wire JSON and whether it succeeded. */
-export interface ItemResult {
-  ok: boolean;
-  json: Record<string, unknown>;
+/** What became of one item: its outcome, who it was for, and what a redemption did. */
+export interface RedeemItemResult {
+  outcome: Outcome;
+  /** The customer's identifiers, or the item's own where no customer was found. */
+  identity: CustomerIdentity;
+  /** The points as requested, exactly; undefined when they were not valid. */
+  points: Decimal | undefined;
+  purpose: string;
+  redeemed?: {
+    /** The redemption row's id and its public code. */
+    id: string;
+    code: string;
+    value: Decimal;
+    balance: Decimal;
+    /** The validation code as it may be shown: masked. */
+    maskedValidationCode: string;
+    billNumber: string;
+  };
 }
 
-const isTransient = (r: ItemResult): boolean =>
-  (r.json.item_status as { code: number }).code === ITEM_CODES.WALLET_LOCKED.code;
+/** An item an earlier owner of the request's Idempotency-Key finished: as it stored it. */
+export interface ReplayedItem {
+  replayed: unknown;
+}
+
+/** Every item's result in request order, and the org's choice of status when all failed. */
+export interface RedeemResult {
+  items: (RedeemItemResult | ReplayedItem)[];
+  failedItemHttpStatus: 200 | 400;
+}
+
+/** The dry run's verdict with what the till shows: value of the points at the program's ratio. */
+export interface RedeemableResult {
+  outcome: Outcome;
+  identity: CustomerIdentity;
+  points: Decimal | undefined;
+  value: Decimal;
+  ratio: Decimal;
+}
 
 type FindCustomer = (
   orgId: number,
@@ -116,7 +135,6 @@ const RETRY_ON_CODE_COLLISION = { retryOnConstraints: ['redemption_org_id_code_k
 
 @Injectable()
 export class RedemptionService {
-  private readonly maxBatch: number;
   private readonly lockTimeoutMs: number;
   private readonly walletTurns = new KeyedQueue();
 
@@ -128,41 +146,33 @@ export class RedemptionService {
     private readonly groups: GroupRepository,
     private readonly wallets: WalletRepository,
     private readonly redemptions: RedemptionRepository,
+    private readonly customFields: CustomFieldRepository,
     private readonly codes: ValidationCodeRepository,
     private readonly missedCalls: MissedCallRepository,
     private readonly otpSecret: OtpSecret,
-    private readonly idempotency: IdempotencyService,
     private readonly validationCodes: ValidationCodeService,
     config: ConfigService<Env, true>,
   ) {
-    this.maxBatch = config.get('MAX_BATCH', { infer: true });
     this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
   }
 
-  /** `POST|GET /v1.1/points/redeem`: each item in its own transaction, in request order. */
-  async redeem(
-    principal: Principal,
-    requestId: string,
-    rawQuery: Record<string, unknown>,
-    body: unknown,
-    idempotencyKey: string | undefined,
-  ): Promise<WireResponse> {
-    const items = parseRedeemBody(body, this.maxBatch);
-    const hash = () =>
-      IdempotencyService.requestHash('redeem', '/v1.1/points/redeem', rawQuery, body);
-    return this.idempotency.run(principal.orgId, idempotencyKey, hash, async (lease) => {
-      const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), items);
-      const results: ItemResult[] = [];
-      for (const [index, item] of items.entries()) {
-        const stored = lease?.done.get(index);
-        results.push(
-          stored
-            ? { ok: stored.ok, json: parseWireJson(stored.json) as Record<string, unknown> }
-            : await this.redeemItem(ctx, item, index, lease),
-        );
-      }
-      return this.response(ctx.config, results);
-    });
+  /**
+   * Redeems each item in its own transaction, in request order. Under an Idempotency-Key,
+   * each finished item is recorded in `journal` (inside its transaction when it redeemed),
+   * and items an earlier owner of the key finished come back as they were stored.
+   */
+  async redeem(cmd: RedeemCommand, journal: ItemJournal | undefined): Promise<RedeemResult> {
+    const ctx = await this.context(cmd.principal, cmd.requestId, cmd.query, cmd.items);
+    const items: RedeemResult['items'] = [];
+    for (const [index, item] of cmd.items.entries()) {
+      const stored = journal?.done(index);
+      items.push(
+        stored !== undefined
+          ? { replayed: stored }
+          : await this.redeemItem(ctx, item, index, journal),
+      );
+    }
+    return { items, failedItemHttpStatus: ctx.config.failed_item_http_status };
   }
 
   private async context(
@@ -171,43 +181,33 @@ export class RedemptionService {
     query: RedeemQuery,
     items: RedeemItem[],
   ): Promise<RequestContext> {
-    const [config, program, fieldRows] = await Promise.all([
+    const [config, program, customFieldNames] = await Promise.all([
       this.settings.config(principal.orgId),
       query.programId === 'invalid'
         ? Promise.resolve(undefined)
         : this.settings.program(principal.orgId, query.programId),
       items.some((i) => Array.isArray(i.customFields) && i.customFields.length > 0)
-        ? this.db.query<{ name: string }>(
-            `SELECT name FROM custom_field WHERE org_id = $1 AND scope = 'redemption'`,
-            [principal.orgId],
-          )
-        : Promise.resolve([]),
+        ? this.customFields.redemptionFieldNames(this.db, principal.orgId)
+        : Promise.resolve(new Set<string>()),
     ]);
-    return {
-      principal,
-      requestId,
-      query,
-      program,
-      config,
-      customFieldNames: new Set(fieldRows.map((r) => r.name)),
-    };
+    return { principal, requestId, query, program, config, customFieldNames };
   }
 
   private async redeemItem(
     ctx: RequestContext,
     item: RedeemItem,
     index: number,
-    lease: IdempotencyLease | undefined,
-  ): Promise<ItemResult> {
+    journal: ItemJournal | undefined,
+  ): Promise<RedeemItemResult> {
     const checked = this.precheck(ctx, item);
-    let result: ItemResult;
+    let result: RedeemItemResult;
     if (typeof checked === 'string') {
       result = this.failure(item, undefined, checked);
     } else {
       try {
         result = isGroupRedemption(ctx, item)
-          ? await this.redeemFromGroup(ctx, checked, index, lease)
-          : await this.redeemOwn(ctx, checked, index, lease);
+          ? await this.redeemFromGroup(ctx, checked, index, journal)
+          : await this.redeemOwn(ctx, checked, index, journal);
       } catch (err) {
         if (err instanceof Rollback) result = this.failure(item, err.customer, err.outcome);
         else if (err instanceof LockTimeoutError || err instanceof QueueTimeoutError) {
@@ -223,8 +223,8 @@ export class RedemptionService {
       }
     }
     // A lock timeout says "retry": the retry must run the item, not replay the refusal.
-    if (lease && !lease.done.has(index) && !isTransient(result)) {
-      await this.idempotency.recordItem(this.db, lease, index, this.stored(result));
+    if (journal && journal.done(index) === undefined && result.outcome !== 'WALLET_LOCKED') {
+      await journal.record(this.db, index, result);
     }
     return result;
   }
@@ -237,8 +237,8 @@ export class RedemptionService {
     ctx: RequestContext,
     checked: Checked,
     index: number,
-    lease: IdempotencyLease | undefined,
-  ): Promise<ItemResult> {
+    journal: ItemJournal | undefined,
+  ): Promise<RedeemItemResult> {
     const { item, program } = checked;
     // Requests for one wallet take turns here, first come first served, before they take a
     // connection: under contention PostgreSQL's row lock lets a newcomer overtake a waiter
@@ -255,7 +255,7 @@ export class RedemptionService {
             return found?.customer;
           });
           if ('outcome' in prepared) return this.refusal(prepared);
-          return this.finish(tx, ctx, prepared, index, lease, { wallet });
+          return this.finish(tx, ctx, prepared, index, journal, { wallet });
         },
         {
           ...RETRY_ON_CODE_COLLISION,
@@ -270,12 +270,12 @@ export class RedemptionService {
     ctx: RequestContext,
     checked: Checked,
     index: number,
-    lease: IdempotencyLease | undefined,
-  ): Promise<ItemResult> {
+    journal: ItemJournal | undefined,
+  ): Promise<RedeemItemResult> {
     const prepared = await this.prepare(ctx, checked);
     if ('outcome' in prepared) return this.refusal(prepared);
     return this.db.transaction(
-      (tx) => this.finish(tx, ctx, prepared, index, lease),
+      (tx) => this.finish(tx, ctx, prepared, index, journal),
       RETRY_ON_CODE_COLLISION,
     );
   }
@@ -286,25 +286,21 @@ export class RedemptionService {
     ctx: RequestContext,
     prepared: Prepared,
     index: number,
-    lease: IdempotencyLease | undefined,
+    journal: ItemJournal | undefined,
     locked?: { wallet: LockedWallet | undefined },
-  ): Promise<ItemResult> {
+  ): Promise<RedeemItemResult> {
     const redeemed = await this.execute(tx, ctx, prepared, false, locked);
     if (typeof redeemed === 'string') {
       return this.failure(prepared.item, prepared.customer, redeemed);
     }
     const success = this.success(prepared, redeemed);
     // Recorded in the redemption's own transaction: a retry never redeems twice.
-    if (lease) await this.idempotency.recordItem(tx, lease, index, this.stored(success));
+    await journal?.record(tx, index, success);
     return success;
   }
 
-  private refusal(r: Refused): ItemResult {
+  private refusal(r: Refused): RedeemItemResult {
     return this.failure(r.item, r.customer, r.outcome);
-  }
-
-  private stored(result: ItemResult): { ok: boolean; json: string } {
-    return { ok: result.ok, json: stringifyWireJson(result.json) };
   }
 
   /** The checks that need neither the database nor the customer. */
@@ -467,17 +463,17 @@ export class RedemptionService {
   }
 
   /**
-   * `GET /v1.1/points/isredeemable`: the redeem checks, through the same code, in a
-   * transaction that is always rolled back; with issue_otp=true a code is issued when they pass.
+   * The redeem checks, through the same code, in a transaction that is always rolled back;
+   * with `issueOtp` a code is issued when they pass.
    */
   async isRedeemable(
     principal: Principal,
     requestId: string,
-    rawQuery: Record<string, unknown>,
-  ): Promise<unknown> {
-    const item = itemFromQuery(rawQuery);
-    const issueOtp = parseBool(queryValue(rawQuery, 'issue_otp'));
-    const ctx = await this.context(principal, requestId, parseRedeemQuery(rawQuery), [item]);
+    query: RedeemQuery,
+    item: RedeemItem,
+    issueOtp: boolean,
+  ): Promise<RedeemableResult> {
+    const ctx = await this.context(principal, requestId, query, [item]);
     const checked = this.precheck(ctx, item);
     const prepared =
       typeof checked === 'string' ? checked : await this.prepare(ctx, checked, issueOtp);
@@ -502,24 +498,15 @@ export class RedemptionService {
         if (!issued.ok) outcome = 'VALIDATION_CODE_ISSUE_FAILED';
       }
     }
-    const ok = outcome === 'REDEEMABLE';
     const ratio = ctx.program?.pointsCurrencyRatio ?? Decimal.ZERO;
     const points = item.points.ok ? item.points.points : undefined;
-    const value = ok && points ? points.mul(ratio) : Decimal.ZERO;
-    return v11Envelope(batchStatus(ok ? 1 : 0, 1), {
-      points: {
-        redeemable: {
-          ...this.identity(item, customer),
-          points: points?.toString() ?? '',
-          is_redeemable: ok ? 'true' : 'false',
-          points_redeem_value: wireNumber(value),
-          points_redeem_local_value: wireNumber(value),
-          points_currency_ratio: wireNumber(ratio),
-          input_type: 'points',
-          item_status: itemStatus(outcome),
-        },
-      },
-    });
+    return {
+      outcome,
+      identity: customerIdentity(customer, item.customerEcho),
+      points,
+      value: outcome === 'REDEEMABLE' && points ? points.mul(ratio) : Decimal.ZERO,
+      ratio,
+    };
   }
 
   private async dryRun(ctx: RequestContext, p: Prepared): Promise<Outcome> {
@@ -556,45 +543,21 @@ export class RedemptionService {
     };
   }
 
-  private identity(item: RedeemItem, customer: CustomerRow | undefined): Record<string, string> {
+  private success(p: Prepared, r: Redeemed): RedeemItemResult {
     return {
-      mobile: customer?.mobile ?? item.customerEcho.mobile ?? '',
-      email: customer?.email ?? item.customerEcho.email ?? '',
-      external_id: customer?.external_id ?? item.customerEcho.external_id ?? '',
-      user_id: customer ? String(customer.id) : '',
-    };
-  }
-
-  private success(p: Prepared, r: Redeemed): ItemResult {
-    const value = wireNumber(p.points.mul(p.program.pointsCurrencyRatio));
-    return {
-      ok: true,
-      json: {
-        ...this.identity(p.item, p.customer),
-        redemption_id: r.code,
-        points_redeemed: p.points.toString(),
-        redemption_purpose: p.item.purpose,
-        redeemed_value: value,
-        redeemed_local_value: value,
-        balance: wireNumber(r.balance),
-        side_effects: {
-          effect: [
-            {
-              id: Number(r.redemptionId),
-              case_value: 'false',
-              num_points: wireNumber(p.points),
-              currency_value: value,
-              // Masked: the response (and its replay copy under an Idempotency-Key) is kept.
-              validation_code:
-                p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
-              points_redemption_summary_id: r.redemptionId,
-              redeemed_on_bill_number: p.item.transactionNumber,
-              redeemed_on_bill_id: -1,
-              type: 'points',
-            },
-          ],
-        },
-        item_status: itemStatus('REDEEMED'),
+      outcome: 'REDEEMED',
+      identity: customerIdentity(p.customer, p.item.customerEcho),
+      points: p.points,
+      purpose: p.item.purpose,
+      redeemed: {
+        id: r.redemptionId,
+        code: r.code,
+        value: p.points.mul(p.program.pointsCurrencyRatio),
+        balance: r.balance,
+        // Masked: the response (and its replay copy under an Idempotency-Key) is kept.
+        maskedValidationCode:
+          p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
+        billNumber: p.item.transactionNumber,
       },
     };
   }
@@ -603,29 +566,12 @@ export class RedemptionService {
     item: RedeemItem,
     customer: CustomerRow | undefined,
     outcome: Outcome,
-  ): ItemResult {
+  ): RedeemItemResult {
     return {
-      ok: false,
-      json: {
-        ...this.identity(item, customer),
-        points_redeemed: item.points.ok ? item.points.points.toString() : '',
-        redemption_purpose: item.purpose,
-        redeemed_value: 0,
-        redeemed_local_value: 0,
-        side_effects: { effect: [] },
-        item_status: itemStatus(outcome),
-      },
+      outcome,
+      identity: customerIdentity(customer, item.customerEcho),
+      points: item.points.ok ? item.points.points : undefined,
+      purpose: item.purpose,
     };
-  }
-
-  private response(config: OrgConfig, results: ItemResult[]): WireResponse {
-    const successes = results.filter((r) => r.ok).length;
-    const points = results.length === 1 ? results[0].json : results.map((r) => r.json);
-    const body = v11Envelope(batchStatus(successes, results.length), { responses: { points } });
-    const httpStatus =
-      successes === 0 && config.failed_item_http_status === 400
-        ? HttpStatus.BAD_REQUEST
-        : HttpStatus.OK;
-    return new WireResponse(httpStatus, stringifyWireJson(body), {}, results.some(isTransient));
   }
 }

@@ -4,8 +4,8 @@ import { Request } from 'express';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { RedeemRequestDoc } from './redeem.doc';
-import { parseBool, queryValue } from './redeem-request';
-import { RedemptionService } from './redemption.service';
+import { parseBool, queryValue } from '../capillary/query';
+import { RedeemWire } from './redeem.wire';
 import { requestIdOf } from '../common/request-id';
 
 const REDEEM_QUERY = [
@@ -35,7 +35,7 @@ function RedeemDocs(): MethodDecorator {
 @ApiTags('v1.1 points')
 @Controller('v1.1/points')
 export class RedemptionsController {
-  constructor(private readonly redemptions: RedemptionService) {}
+  constructor(private readonly wire: RedeemWire) {}
 
   @Post('redeem')
   @HttpCode(200)
@@ -48,7 +48,7 @@ export class RedemptionsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.redemptions.redeem(principal, requestIdOf(req), query, body, idempotencyKey);
+    return this.wire.redeem(principal, requestIdOf(req), query, body, idempotencyKey);
   }
 
   @Get('redeem')
@@ -61,7 +61,7 @@ export class RedemptionsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.redemptions.redeem(principal, requestIdOf(req), query, body, idempotencyKey);
+    return this.wire.redeem(principal, requestIdOf(req), query, body, idempotencyKey);
   }
 
   @Get('isredeemable')
@@ -84,6 +84,6 @@ export class RedemptionsController {
     @Req() req: Request,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.redemptions.isRedeemable(principal, requestIdOf(req), query);
+    return this.wire.isRedeemable(principal, requestIdOf(req), query);
   }
 }

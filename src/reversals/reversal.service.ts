@@ -1,37 +1,37 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { ApiError } from '../capillary/api-error';
-import { v2Errors } from '../capillary/envelope';
-import { ITEM_CODES } from '../capillary/status-codes';
-import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
-import { WireResponse } from '../capillary/wire-response';
 import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
 import { Outcome } from '../common/outcome';
-import { parsePoints } from '../common/points-input';
 import { CustomerRepository } from '../customers/customer.repository';
-import { identifierFromTypeValue, scalarText } from '../customers/identifier';
+import { identifierFromTypeValue } from '../customers/identifier';
 import { Db, LockTimeoutError, Sql } from '../database/db';
-import { IdempotencyLease, IdempotencyService } from '../idempotency/idempotency.service';
+import { ItemJournal } from '../idempotency/idempotency.service';
 import { WalletRepository } from '../wallets/wallet.repository';
 import { planReversal } from './plan-reversal';
 import { RedemptionRef, ReversalRepository } from './reversal.repository';
 
-const HTTP_FOR: Partial<Record<Outcome, number>> = {
-  REDEMPTION_NOT_FOUND: HttpStatus.NOT_FOUND,
-  ALREADY_FULLY_REVERSED: HttpStatus.CONFLICT,
-  WALLET_LOCKED: HttpStatus.SERVICE_UNAVAILABLE,
-};
-
-interface ReverseRequest {
+/** A reversal request, parsed: which redemption, how much (default: the rest), whose. */
+export interface ReverseRequest {
   by: { code: string } | { externalReferenceNumber: string } | undefined;
   points: Decimal | undefined | { outcome: Outcome };
   identifier: { type: unknown; value: unknown } | undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !isWireNumber(v);
+/** What a reversal did. */
+export interface Reversed {
+  orgId: number;
+  customerId: number;
+  redemptionCode: string;
+  reversalCode: string;
+  requested: Decimal;
+  restored: Decimal;
+  expired: Decimal;
+  balance: Decimal;
+}
+
+export type ReverseResult = { reversed: Reversed } | { outcome: Outcome };
 
 class Rollback extends Error {
   constructor(readonly outcome: Outcome) {
@@ -48,88 +48,50 @@ export class ReversalService {
     private readonly reversals: ReversalRepository,
     private readonly wallets: WalletRepository,
     private readonly customers: CustomerRepository,
-    private readonly idempotency: IdempotencyService,
   ) {}
 
-  static parse(body: unknown): ReverseRequest {
-    if (!isObject(body)) {
-      throw ApiError.badRequest(
-        'Body must be a JSON object with redemptionId or externalReferenceNumber',
-      );
-    }
-    const b = body;
-    const code = scalarText(b.redemptionId);
-    const ern = scalarText(b.externalReferenceNumber);
-    const rawPoints = b.pointsToBeReversed;
-    let points: ReverseRequest['points'];
-    if (rawPoints !== undefined && rawPoints !== null && rawPoints !== '') {
-      const parsed = parsePoints(rawPoints);
-      points = parsed.ok ? parsed.points : { outcome: parsed.outcome };
-    }
-    const id = isObject(b.identifier) ? b.identifier : undefined;
-    // An identifier with a value must match; only an absent or empty value means "none given".
-    const given =
-      id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
-    return {
-      by: code ? { code } : ern ? { externalReferenceNumber: ern } : undefined,
-      points,
-      identifier: given ? { type: id.type, value: id.value } : undefined,
-    };
-  }
-
+  /**
+   * Reverses the redemption, fully or partly, in one transaction. Under an Idempotency-Key
+   * the result is recorded in `journal` (inside that transaction when it reversed).
+   */
   async reverse(
     principal: Principal,
     requestId: string,
-    body: unknown,
-    idempotencyKey: string | undefined,
-  ): Promise<WireResponse> {
-    const request = ReversalService.parse(body);
-    const hash = () => IdempotencyService.requestHash('reverse', '/v2/points/reverse', {}, body);
-    return this.idempotency.run(principal.orgId, idempotencyKey, hash, (lease) =>
-      this.reverseOnce(principal, requestId, request, lease),
-    );
-  }
-
-  private async reverseOnce(
-    principal: Principal,
-    requestId: string,
     request: ReverseRequest,
-    lease: IdempotencyLease | undefined,
-  ): Promise<WireResponse> {
-    const stored = lease?.done.get(0);
-    if (stored) return new WireResponse(stored.status ?? HttpStatus.OK, stored.json);
-    let response: WireResponse;
-    const outcome = await this.check(principal, request);
-    if (typeof outcome === 'string') {
-      response = this.error(outcome);
+    journal: ItemJournal | undefined,
+  ): Promise<ReverseResult> {
+    let result: ReverseResult;
+    const checked = await this.check(principal, request);
+    if (typeof checked === 'string') {
+      result = { outcome: checked };
     } else {
       try {
-        response = await this.db.transaction(
+        result = await this.db.transaction(
           async (tx) => {
-            const result = await this.apply(tx, principal, requestId, outcome.redemption, request);
-            const ok = new WireResponse(HttpStatus.OK, stringifyWireJson(result));
-            if (lease) await this.record(tx, lease, ok);
+            const reversed = await this.apply(
+              tx,
+              principal,
+              requestId,
+              checked.redemption,
+              request,
+            );
+            const ok = { reversed };
+            await journal?.record(tx, 0, ok);
             return ok;
           },
           { retryOnConstraints: ['reversal_org_id_code_key'] },
         );
       } catch (err) {
-        if (err instanceof Rollback) response = this.error(err.outcome);
-        else if (err instanceof LockTimeoutError) response = this.error('WALLET_LOCKED');
+        if (err instanceof Rollback) result = { outcome: err.outcome };
+        else if (err instanceof LockTimeoutError) result = { outcome: 'WALLET_LOCKED' };
         else throw err;
       }
     }
-    if (lease && !lease.done.has(0) && !response.transient)
-      await this.record(this.db, lease, response);
-    return response;
-  }
-
-  private record(sql: Sql, lease: IdempotencyLease, r: WireResponse): Promise<void> {
-    return this.idempotency.recordItem(sql, lease, 0, {
-      ok: r.httpStatus === 200,
-      json: r.body,
-      status: r.httpStatus,
-    });
+    // A lock timeout says "retry": it is not recorded.
+    if (journal && journal.done(0) === undefined && !('reversed' in result)) {
+      if (result.outcome !== 'WALLET_LOCKED') await journal.record(this.db, 0, result);
+    }
+    return result;
   }
 
   /** Checks that need no lock: the redemption exists here, the amount is sane, the customer matches. */
@@ -163,7 +125,7 @@ export class ReversalService {
     requestId: string,
     redemption: RedemptionRef,
     request: ReverseRequest,
-  ) {
+  ): Promise<Reversed> {
     const now = this.clock.now();
     const actor = { type: 'till' as const, id: principal.userId, requestId };
     const wallet = await this.wallets.lockById(tx, redemption.walletId);
@@ -192,29 +154,12 @@ export class ReversalService {
     return {
       orgId: principal.orgId,
       customerId: redemption.customerId,
-      redemptionId: redemption.code,
-      reversalId: code,
-      pointsToBeReversed: wireNumber(amount),
-      pointsReversed: wireNumber(restored),
-      pointsReversedDetails: { available: wireNumber(restored), expired: wireNumber(expired) },
-      balance: wireNumber(wallet.balance),
-      warnings: expired.isPositive()
-        ? [
-            {
-              message: `${expired.toString()} points had expired since the redemption and were not restored`,
-            },
-          ]
-        : [],
+      redemptionCode: redemption.code,
+      reversalCode: code,
+      requested: amount,
+      restored,
+      expired,
+      balance: wallet.balance,
     };
-  }
-
-  private error(outcome: Outcome): WireResponse {
-    const { code, message } = ITEM_CODES[outcome];
-    return new WireResponse(
-      HTTP_FOR[outcome] ?? HttpStatus.BAD_REQUEST,
-      stringifyWireJson(v2Errors(code, message)),
-      {},
-      outcome === 'WALLET_LOCKED',
-    );
   }
 }

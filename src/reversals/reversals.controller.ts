@@ -11,7 +11,7 @@ import { Request } from 'express';
 import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
-import { ReversalService } from './reversal.service';
+import { ReversalWire } from './reversal.wire';
 
 class IdentifierDoc {
   @ApiProperty({ example: 'mobile' }) type!: string;
@@ -29,7 +29,7 @@ class ReverseRequestDoc {
 @ApiTags('v2 points')
 @Controller('v2/points')
 export class ReversalsController {
-  constructor(private readonly reversals: ReversalService) {}
+  constructor(private readonly wire: ReversalWire) {}
 
   @Post('reverse')
   @HttpCode(200)
@@ -43,6 +43,6 @@ export class ReversalsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.reversals.reverse(principal, requestIdOf(req), body, idempotencyKey);
+    return this.wire.reverse(principal, requestIdOf(req), body, idempotencyKey);
   }
 }

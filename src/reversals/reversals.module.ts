@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { ReversalRepository } from './reversal.repository';
 import { ReversalService } from './reversal.service';
 import { ReversalsController } from './reversals.controller';
+import { ReversalWire } from './reversal.wire';
 
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, IdempotencyModule],
   controllers: [ReversalsController],
-  providers: [ReversalService, ReversalRepository],
+  providers: [ReversalService, ReversalWire, ReversalRepository],
 })
 export class ReversalsModule {}

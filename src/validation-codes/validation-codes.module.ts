@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { MissedCallRepository } from './missed-call.repository';
+import { NotificationRepository } from './notification.repository';
 import { LogNotificationGateway, NotificationGateway } from './notification-gateway';
 import { OtpSecret } from './otp-secret';
 import { OutboxSender } from './outbox-sender';
@@ -15,6 +16,7 @@ import { ValidationCodesController } from './validation-codes.controller';
     OtpSecret,
     ValidationCodeRepository,
     MissedCallRepository,
+    NotificationRepository,
     ValidationCodeService,
     OutboxSender,
     { provide: NotificationGateway, useClass: LogNotificationGateway },
@@ -23,6 +25,7 @@ import { ValidationCodesController } from './validation-codes.controller';
     OtpSecret,
     ValidationCodeRepository,
     MissedCallRepository,
+    NotificationRepository,
     ValidationCodeService,
     OutboxSender,
   ],

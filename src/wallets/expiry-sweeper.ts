@@ -1,33 +1,29 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../common/clock';
+import { PeriodicTask } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
-import { IdempotencyService } from '../idempotency/idempotency.service';
-import { PeriodicTask } from '../common/periodic-task';
 import { WalletRepository } from './wallet.repository';
 
 const WALLETS_PER_ROUND = 200;
 
 /**
  * The periodic half of expiry: writes EXPIRY ledger entries for lapsed lots of wallets no
- * request has touched, and drops idempotency keys past their retention. Wallets busy with a
- * request are skipped (SKIP LOCKED); that request sweeps them itself.
+ * request has touched. Wallets busy with a request are skipped (SKIP LOCKED); that request
+ * sweeps them itself.
  */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExpirySweeper.name);
-  private readonly keyTtlHours: number;
   private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly wallets: WalletRepository,
-    private readonly idempotency: IdempotencyService,
     config: ConfigService<Env, true>,
   ) {
-    this.keyTtlHours = config.get('IDEMPOTENCY_TTL_HOURS', { infer: true });
     this.task = new PeriodicTask(
       'expiry sweep',
       config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }),
@@ -47,15 +43,10 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   /** One round; returns how many wallets had lots written off. */
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
-    const due = await this.db.query<{ wallet_id: string }>(
-      `SELECT DISTINCT wallet_id FROM lot
-        WHERE remaining > 0 AND expires_at <= $1 LIMIT $2`,
-      [now, WALLETS_PER_ROUND],
-    );
     let swept = 0;
-    for (const { wallet_id } of due) {
+    for (const walletId of await this.wallets.dueForExpiry(this.db, now, WALLETS_PER_ROUND)) {
       const done = await this.db.transaction(async (tx) => {
-        const wallet = await this.wallets.tryLockById(tx, wallet_id);
+        const wallet = await this.wallets.tryLockById(tx, walletId);
         if (!wallet) return false;
         await this.wallets.sweep(tx, wallet, now, {
           type: 'system',
@@ -66,10 +57,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
       });
       if (done) swept++;
     }
-    const purged = await this.idempotency.purge(this.keyTtlHours);
-    if (swept > 0 || purged > 0) {
-      this.logger.log(`expired lots in ${swept} wallets; purged ${purged} idempotency keys`);
-    }
+    if (swept > 0) this.logger.log(`expired lots in ${swept} wallets`);
     return swept;
   }
 }

@@ -80,6 +80,15 @@ export class WalletRepository {
     return toLockedWallet(row);
   }
 
+  /** Wallets with lots lapsed by `now` but not yet written off (at most `limit`). */
+  async dueForExpiry(sql: Sql, now: Date, limit: number): Promise<string[]> {
+    const rows = await sql.query<{ wallet_id: string }>(
+      `SELECT DISTINCT wallet_id FROM lot WHERE remaining > 0 AND expires_at <= $1 LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.wallet_id);
+  }
+
   /** Locks the wallet unless another transaction holds it (then undefined). */
   async tryLockById(tx: Sql, walletId: string): Promise<LockedWallet | undefined> {
     const [row] = await tx.query<WalletRow>(

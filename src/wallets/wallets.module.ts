@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ExpirySweeper } from './expiry-sweeper';
+import { LedgerCheckRepository } from './ledger-check.repository';
 import { WalletRepository } from './wallet.repository';
 
-/** Wallets, lots and the ledger; also the one IdempotencyService every write endpoint shares. */
+/** Wallets, lots and the ledger. */
 @Global()
 @Module({
-  providers: [WalletRepository, IdempotencyService, ExpirySweeper],
-  exports: [WalletRepository, IdempotencyService, ExpirySweeper],
+  providers: [WalletRepository, LedgerCheckRepository, ExpirySweeper],
+  exports: [WalletRepository, LedgerCheckRepository, ExpirySweeper],
 })
 export class WalletsModule {}

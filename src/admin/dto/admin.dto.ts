@@ -17,9 +17,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { MAX_ID } from '../../common/ids';
 import { IsDecimalField } from './decimal.decorators';
-
-const MAX_ID = 2147483647;
 
 /**
  * May be left out; unlike class-validator's IsOptional, null is not a way to leave it out

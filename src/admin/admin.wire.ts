@@ -1,0 +1,99 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { requestFingerprint, WireResponse } from '../capillary/wire-response';
+import { CustomerRow } from '../customers/customer.repository';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { Program } from '../programs/program.repository';
+import { AdminService, CreditResult, CustomerWithWallets } from './admin.service';
+import { CreditDto } from './dto/admin.dto';
+
+/** The admin API's JSON for the admin use cases' values, with exact decimals. */
+
+export function programJson(p: Program) {
+  return {
+    id: p.id,
+    name: p.name,
+    is_default: p.isDefault,
+    min_redeem: wireNumber(p.minRedeem),
+    max_redeem: p.maxRedeem && wireNumber(p.maxRedeem),
+    redeem_multiple_of: p.redeemMultipleOf && wireNumber(p.redeemMultipleOf),
+    decimal_places: p.decimalPlaces,
+    points_currency_ratio: wireNumber(p.pointsCurrencyRatio),
+  };
+}
+
+export function customerJson(c: CustomerRow) {
+  return {
+    id: c.id,
+    mobile: c.mobile,
+    email: c.email,
+    external_id: c.external_id,
+    card_number: c.card_number,
+    card_external_id: c.card_external_id,
+    firstname: c.firstname,
+    lastname: c.lastname,
+    fraud_status: c.fraud_status,
+    created_at: c.created_at,
+  };
+}
+
+export function customerWithWalletsJson({ customer, wallets }: CustomerWithWallets) {
+  return {
+    ...customerJson(customer),
+    wallets: wallets.map((w) => ({
+      wallet_id: w.wallet_id,
+      program_id: w.program_id,
+      group_id: w.group_id,
+      balance: wireNumber(w.available),
+      lifetime_points: wireNumber(w.lifetime_points),
+      redeemed: wireNumber(w.redeemed),
+      expired: wireNumber(w.expired),
+      returned: wireNumber(w.returned),
+    })),
+  };
+}
+
+function creditJson(r: CreditResult) {
+  return {
+    lot: {
+      id: r.lotId,
+      wallet_id: r.walletId,
+      program_id: r.programId,
+      points: wireNumber(r.points),
+      earned_at: r.earnedAt,
+      expires_at: r.expiresAt,
+    },
+    balance: wireNumber(r.balance),
+  };
+}
+
+/** The credit endpoint: checked first, then applied exactly once per Idempotency-Key. */
+@Injectable()
+export class AdminCreditWire {
+  constructor(
+    private readonly admin: AdminService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async credit(
+    principal: Principal,
+    requestId: string,
+    dto: CreditDto,
+    idempotencyKey: string | undefined,
+  ): Promise<WireResponse> {
+    const plan = await this.admin.planCredit(principal, requestId, dto);
+    const hash = () => requestFingerprint('credit', '/admin/points/credit', {}, dto);
+    const response = await this.idempotency.run(
+      principal.orgId,
+      idempotencyKey,
+      hash,
+      async (journal) => ({
+        status: HttpStatus.CREATED,
+        body: stringifyWireJson(creditJson(await this.admin.credit(plan, journal))),
+        keep: true,
+      }),
+    );
+    return WireResponse.from(response);
+  }
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { Sql } from '../database/db';
+
+/** Organisations (tenants). Created by the seed; no API creates them yet. */
+@Injectable()
+export class OrgRepository {
+  async count(sql: Sql): Promise<number> {
+    const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM org');
+    return n;
+  }
+
+  async findByCode(sql: Sql, code: string): Promise<number | undefined> {
+    const [row] = await sql.query<{ id: number }>('SELECT id FROM org WHERE code = $1', [code]);
+    return row?.id;
+  }
+
+  async insert(sql: Sql, code: string, name: string): Promise<number> {
+    const [{ id }] = await sql.query<{ id: number }>(
+      'INSERT INTO org (code, name) VALUES ($1, $2) RETURNING id',
+      [code, name],
+    );
+    return id;
+  }
+}

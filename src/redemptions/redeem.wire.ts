@@ -1,0 +1,163 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Principal } from '../auth/principal';
+import { batchStatus, v11Envelope } from '../capillary/envelope';
+import { parseBool, queryValue } from '../capillary/query';
+import { itemStatus } from '../capillary/status-codes';
+import { rawJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { requestFingerprint, WireResponse } from '../capillary/wire-response';
+import { Env } from '../config/env';
+import { ItemJournal } from '../idempotency/idempotency.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { itemFromQuery, parseRedeemBody, parseRedeemQuery } from './redeem-request';
+import { RedeemItemResult, RedemptionService } from './redemption.service';
+
+/** What an item stores for replay under an Idempotency-Key: its finished JSON, as text. */
+interface StoredItem {
+  ok: boolean;
+  json: string;
+}
+
+/** One item of `responses.points`, as Capillary clients read it. */
+export function redeemItemJson(r: RedeemItemResult): Record<string, unknown> {
+  const head = {
+    ...r.identity,
+    ...(r.redeemed ? { redemption_id: r.redeemed.code } : {}),
+    points_redeemed: r.points?.toString() ?? '',
+    redemption_purpose: r.purpose,
+  };
+  if (!r.redeemed) {
+    return {
+      ...head,
+      redeemed_value: 0,
+      redeemed_local_value: 0,
+      side_effects: { effect: [] },
+      item_status: itemStatus(r.outcome),
+    };
+  }
+  const value = wireNumber(r.redeemed.value);
+  return {
+    ...head,
+    redeemed_value: value,
+    redeemed_local_value: value,
+    balance: wireNumber(r.redeemed.balance),
+    side_effects: {
+      effect: [
+        {
+          id: Number(r.redeemed.id),
+          case_value: 'false',
+          num_points: wireNumber(r.points!),
+          currency_value: value,
+          validation_code: r.redeemed.maskedValidationCode,
+          points_redemption_summary_id: r.redeemed.id,
+          redeemed_on_bill_number: r.redeemed.billNumber,
+          redeemed_on_bill_id: -1,
+          type: 'points',
+        },
+      ],
+    },
+    item_status: itemStatus(r.outcome),
+  };
+}
+
+/** `POST|GET /v1.1/points/redeem` and `GET /v1.1/points/isredeemable` on the wire. */
+@Injectable()
+export class RedeemWire {
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly redemptions: RedemptionService,
+    private readonly idempotency: IdempotencyService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.maxBatch = config.get('MAX_BATCH', { infer: true });
+  }
+
+  async redeem(
+    principal: Principal,
+    requestId: string,
+    rawQuery: Record<string, unknown>,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<WireResponse> {
+    const items = parseRedeemBody(body, this.maxBatch);
+    const query = parseRedeemQuery(rawQuery);
+    const hash = () => requestFingerprint('redeem', '/v1.1/points/redeem', rawQuery, body);
+    const response = await this.idempotency.run(
+      principal.orgId,
+      idempotencyKey,
+      hash,
+      async (journal) => {
+        const result = await this.redemptions.redeem(
+          { principal, requestId, query, items },
+          journal && storingJson(journal),
+        );
+        const shown = result.items.map((i) => {
+          if ('replayed' in i) {
+            const stored = i.replayed as StoredItem;
+            return { ok: stored.ok, json: rawJson(stored.json) };
+          }
+          return { ok: i.outcome === 'REDEEMED', json: redeemItemJson(i) };
+        });
+        const successes = shown.filter((i) => i.ok).length;
+        const points = shown.length === 1 ? shown[0].json : shown.map((i) => i.json);
+        return {
+          status:
+            successes === 0 && result.failedItemHttpStatus === 400
+              ? HttpStatus.BAD_REQUEST
+              : HttpStatus.OK,
+          body: stringifyWireJson(
+            v11Envelope(batchStatus(successes, shown.length), { responses: { points } }),
+          ),
+          // A lock timeout says "retry": the retry must run, not replay this answer.
+          keep: !result.items.some((i) => 'outcome' in i && i.outcome === 'WALLET_LOCKED'),
+        };
+      },
+    );
+    return WireResponse.from(response);
+  }
+
+  async isRedeemable(
+    principal: Principal,
+    requestId: string,
+    rawQuery: Record<string, unknown>,
+  ): Promise<unknown> {
+    const r = await this.redemptions.isRedeemable(
+      principal,
+      requestId,
+      parseRedeemQuery(rawQuery),
+      itemFromQuery(rawQuery),
+      parseBool(queryValue(rawQuery, 'issue_otp')),
+    );
+    const ok = r.outcome === 'REDEEMABLE';
+    return v11Envelope(batchStatus(ok ? 1 : 0, 1), {
+      points: {
+        redeemable: {
+          ...r.identity,
+          points: r.points?.toString() ?? '',
+          is_redeemable: ok ? 'true' : 'false',
+          points_redeem_value: wireNumber(r.value),
+          points_redeem_local_value: wireNumber(r.value),
+          points_currency_ratio: wireNumber(r.ratio),
+          input_type: 'points',
+          item_status: itemStatus(r.outcome),
+        },
+      },
+    });
+  }
+}
+
+/** A journal that keeps each item as the JSON it was answered with. */
+function storingJson(journal: ItemJournal): ItemJournal {
+  return {
+    done: (index) => journal.done(index),
+    record: (sql, index, outcome) => {
+      const result = outcome as RedeemItemResult;
+      const stored: StoredItem = {
+        ok: result.outcome === 'REDEEMED',
+        json: stringifyWireJson(redeemItemJson(result)),
+      };
+      return journal.record(sql, index, stored);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Principal } from '../auth/principal';
+import { ApiError } from '../capillary/api-error';
+import { v2Errors } from '../capillary/envelope';
+import { ITEM_CODES } from '../capillary/status-codes';
+import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { requestFingerprint, WireResponse } from '../capillary/wire-response';
+import { Outcome } from '../common/outcome';
+import { parsePoints } from '../common/points-input';
+import { scalarText } from '../customers/identifier';
+import { Finished, IdempotencyService, ItemJournal } from '../idempotency/idempotency.service';
+import { Reversed, ReversalService, ReverseRequest, ReverseResult } from './reversal.service';
+
+const HTTP_FOR: Partial<Record<Outcome, number>> = {
+  REDEMPTION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  ALREADY_FULLY_REVERSED: HttpStatus.CONFLICT,
+  WALLET_LOCKED: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !isWireNumber(v);
+
+/** The v2 body into a request: ids and amount as clients send them (numbers or strings). */
+export function parseReverseBody(body: unknown): ReverseRequest {
+  if (!isObject(body)) {
+    throw ApiError.badRequest(
+      'Body must be a JSON object with redemptionId or externalReferenceNumber',
+    );
+  }
+  const code = scalarText(body.redemptionId);
+  const ern = scalarText(body.externalReferenceNumber);
+  const rawPoints = body.pointsToBeReversed;
+  let points: ReverseRequest['points'];
+  if (rawPoints !== undefined && rawPoints !== null && rawPoints !== '') {
+    const parsed = parsePoints(rawPoints);
+    points = parsed.ok ? parsed.points : { outcome: parsed.outcome };
+  }
+  const id = isObject(body.identifier) ? body.identifier : undefined;
+  // An identifier with a value must match; only an absent or empty value means "none given".
+  const given = id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
+  return {
+    by: code ? { code } : ern ? { externalReferenceNumber: ern } : undefined,
+    points,
+    identifier: given ? { type: id.type, value: id.value } : undefined,
+  };
+}
+
+function reversedJson(r: Reversed) {
+  return {
+    orgId: r.orgId,
+    customerId: r.customerId,
+    redemptionId: r.redemptionCode,
+    reversalId: r.reversalCode,
+    pointsToBeReversed: wireNumber(r.requested),
+    pointsReversed: wireNumber(r.restored),
+    pointsReversedDetails: { available: wireNumber(r.restored), expired: wireNumber(r.expired) },
+    balance: wireNumber(r.balance),
+    warnings: r.expired.isPositive()
+      ? [
+          {
+            message: `${r.expired.toString()} points had expired since the redemption and were not restored`,
+          },
+        ]
+      : [],
+  };
+}
+
+/** The answer for a reversal's result: 200 with the reversal, or a v2 error. */
+function finished(result: ReverseResult): Finished {
+  if ('reversed' in result) {
+    return {
+      status: HttpStatus.OK,
+      body: stringifyWireJson(reversedJson(result.reversed)),
+      keep: true,
+    };
+  }
+  const { code, message } = ITEM_CODES[result.outcome];
+  return {
+    status: HTTP_FOR[result.outcome] ?? HttpStatus.BAD_REQUEST,
+    body: stringifyWireJson(v2Errors(code, message)),
+    keep: result.outcome !== 'WALLET_LOCKED',
+  };
+}
+
+/** What a reversal stores under an Idempotency-Key: its finished answer. */
+interface StoredAnswer {
+  ok: boolean;
+  json: string;
+  status: number;
+}
+
+/** `POST /v2/points/reverse` on the wire. */
+@Injectable()
+export class ReversalWire {
+  constructor(
+    private readonly reversals: ReversalService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async reverse(
+    principal: Principal,
+    requestId: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<WireResponse> {
+    const request = parseReverseBody(body);
+    const hash = () => requestFingerprint('reverse', '/v2/points/reverse', {}, body);
+    const response = await this.idempotency.run(
+      principal.orgId,
+      idempotencyKey,
+      hash,
+      async (journal) => {
+        const stored = journal?.done(0) as StoredAnswer | undefined;
+        if (stored) return { status: stored.status, body: stored.json, keep: true };
+        return finished(
+          await this.reversals.reverse(
+            principal,
+            requestId,
+            request,
+            journal && storingAnswer(journal),
+          ),
+        );
+      },
+    );
+    return WireResponse.from(response);
+  }
+}
+
+/** A journal that keeps the reversal as the answer it was given. */
+function storingAnswer(journal: ItemJournal): ItemJournal {
+  return {
+    done: (index) => journal.done(index),
+    record: (sql, index, outcome) => {
+      const answer = finished(outcome as ReverseResult);
+      const stored: StoredAnswer = {
+        ok: answer.status === 200,
+        json: answer.body,
+        status: answer.status,
+      };
+      return journal.record(sql, index, stored);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { Sql } from '../database/db';
+import { OutgoingNotification } from './notification-gateway';
+
+/** Tries of one message before the outbox gives up on it. */
+export const MAX_SEND_ATTEMPTS = 10;
+
+export interface NotificationView {
+  id: string;
+  customer_id: number | null;
+  channel: 'SMS' | 'EMAIL';
+  recipient: string;
+  text: string;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+/**
+ * The notification outbox. `text` is the message with its code masked (what may be shown);
+ * `clear_text` the message to deliver, kept only until the gateway has it, unless the org
+ * is in demo mode.
+ */
+@Injectable()
+export class NotificationRepository {
+  async insert(
+    tx: Sql,
+    n: {
+      orgId: number;
+      customerId: number;
+      channel: 'SMS' | 'EMAIL';
+      recipient: string;
+      maskedText: string;
+      clearText: string;
+      now: Date;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO notification (org_id, customer_id, channel, recipient, text, clear_text, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [n.orgId, n.customerId, n.channel, n.recipient, n.maskedText, n.clearText, n.now],
+    );
+  }
+
+  /** Newest first; the code readable only in a demo-mode org. */
+  async listForAdmin(
+    sql: Sql,
+    orgId: number,
+    customerId: number | undefined,
+  ): Promise<NotificationView[]> {
+    return sql.query<NotificationView>(
+      `SELECT n.id, n.customer_id, n.channel, n.recipient,
+              CASE WHEN c.demo_mode THEN coalesce(n.clear_text, n.text) ELSE n.text END AS text,
+              n.created_at, n.sent_at
+         FROM notification n JOIN org_config c ON c.org_id = n.org_id
+        WHERE n.org_id = $1 AND ($2::int IS NULL OR n.customer_id = $2) ORDER BY n.id DESC LIMIT 500`,
+      [orgId, customerId ?? null],
+    );
+  }
+
+  /** Messages to deliver, locked for this round; others' rounds skip them. */
+  async lockUnsent(tx: Sql, limit: number): Promise<OutgoingNotification[]> {
+    return tx.query<OutgoingNotification>(
+      `SELECT id, channel, recipient, clear_text AS text, text AS "maskedText" FROM notification
+        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL
+        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [MAX_SEND_ATTEMPTS, limit],
+    );
+  }
+
+  /** Delivered: the code in clear goes, unless the org is in demo mode. */
+  async markSent(tx: Sql, id: string): Promise<void> {
+    await tx.query(
+      `UPDATE notification n SET sent_at = now(), attempts = n.attempts + 1,
+              clear_text = CASE WHEN c.demo_mode THEN n.clear_text END
+         FROM org_config c WHERE c.org_id = n.org_id AND n.id = $1`,
+      [id],
+    );
+  }
+
+  /** A failed try; a message given up on keeps no code in clear either. */
+  async markFailed(tx: Sql, id: string, error: string): Promise<void> {
+    await tx.query(
+      `UPDATE notification n SET attempts = n.attempts + 1, last_error = $2,
+              clear_text = CASE WHEN c.demo_mode OR n.attempts + 1 < $3 THEN n.clear_text END
+         FROM org_config c WHERE c.org_id = n.org_id AND n.id = $1`,
+      [id, error.slice(0, 500), MAX_SEND_ATTEMPTS],
+    );
+  }
+
+  /** Leaving demo mode: the readable copies it kept of delivered (or abandoned) messages go. */
+  async dropKeptTexts(tx: Sql, orgId: number): Promise<void> {
+    await tx.query(
+      `UPDATE notification SET clear_text = NULL
+        WHERE org_id = $1 AND clear_text IS NOT NULL AND (sent_at IS NOT NULL OR attempts >= $2)`,
+      [orgId, MAX_SEND_ATTEMPTS],
+    );
+  }
+}
