@@ -26,6 +26,28 @@ export default tseslint.config(
     },
   },
   {
+    // Use cases and repositories know nothing of the wire format (docs/architecture.md).
+    files: ['src/**/*.service.ts', 'src/**/*.usecase.ts', 'src/**/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/capillary/*'],
+              message: 'Only the edge (controllers, *.wire.ts) speaks the Capillary wire format.',
+            },
+            {
+              group: ['@nestjs/common'],
+              importNames: ['HttpStatus', 'HttpException'],
+              message: 'Use cases return outcomes and throw domain errors (common/errors.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     ...tseslint.configs.disableTypeChecked,
     files: ['**/*.mjs', '**/*.js'],
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off' },

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BasicAuthGuard, PermissionGuard, SafeMethodGuard } from './auth/guards';
+import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { maskUrl } from './common/redact';
 import { AppConfigModule } from './config/config.module';
@@ -22,12 +23,18 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
 import { WalletsModule } from './wallets/wallets.module';
 
+/** What a caller of createApp may supply instead of the production defaults. */
+export interface AppOptions {
+  /** The notion of "now" every expiry decision reads (tests move theirs forward). */
+  clock?: Clock;
+}
+
 const REQUEST_LOG_LEVELS = new Set<string>(['trace', 'debug', 'info']);
 
 @Module({})
 export class AppModule {
   /** Built at call time so that the environment it validates is the one of this start. */
-  static forRoot(): DynamicModule {
+  static forRoot(options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -63,7 +70,7 @@ export class AppModule {
             },
           }),
         }),
-        CommonModule,
+        CommonModule.forRoot(options.clock),
         DatabaseModule,
         RateLimitModule,
         AuthModule,

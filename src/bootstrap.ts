@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import { configureApp } from './app.setup';
 import { WireExpressAdapter } from './capillary/wire-express.adapter';
 import { Env } from './config/env';
@@ -15,9 +15,12 @@ export function trustProxy(value: string): boolean | number | string[] {
 }
 
 /** Creates the application exactly as production runs it (main.ts and the tests share it). */
-export async function createApp(env: Env): Promise<NestExpressApplication> {
+export async function createApp(
+  env: Env,
+  options: AppOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(),
+    AppModule.forRoot(options),
     new WireExpressAdapter(),
     { bodyParser: false, bufferLogs: true },
   );

@@ -6,7 +6,8 @@ import { SecretFileError } from './common/secret-file';
 import { Env, EnvError, validateEnv } from './config/env';
 import { Db } from './database/db';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { seedDemo } from './database/seed';
+import { seedDemo } from './seed/seed';
+import { OrgRepository } from './orgs/org.repository';
 
 const logger = new Logger('Main');
 
@@ -14,8 +15,7 @@ async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<void> 
   if (env.SEED_ON_START === 'never') return;
   if (env.SEED_ON_START === 'auto') {
     if (!embedded) return;
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM org');
-    if (n > 0) return;
+    if ((await new OrgRepository().count(db)) > 0) return;
   }
   const { created } = await db.transaction((tx) => seedDemo(tx));
   if (created) logger.log('seeded the demo organisations (see README: seed credentials)');

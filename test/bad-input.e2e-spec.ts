@@ -1,6 +1,7 @@
 import { admin, makeCustomer } from './support/api';
 import { basic, DEMO_ADMIN, DEMO_MOBILE, DEMO_TILL, md5 } from './support/credentials';
 import { changed, dbSnapshot } from './support/db-snapshot';
+import { dig } from './support/expect';
 import { qs, rawRequest, RawRequest, RawResponse } from './support/raw-http';
 import { createProgram } from './support/redeem-helpers';
 import { redeemFor } from './support/reversal-helpers';
@@ -1136,16 +1137,6 @@ const ROWS: Row[] = [
   ...adminPathRows,
   ...authRows,
 ];
-
-/** The value at `path` inside parsed JSON, or undefined when any step is missing. */
-function dig(value: unknown, ...path: (string | number)[]): unknown {
-  let v = value;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[key];
-  }
-  return v;
-}
 
 /** Where a single-item v1.1 answer puts its item, per endpoint. */
 function itemPath(path: string): string[] {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolClient } from 'pg';
 import { parseWireJson, stringifyWireJson } from '../src/capillary/wire-json';
 import { requestFingerprint } from '../src/capillary/wire-response';
-import { admin, balanceOf, makeCustomer, writeCounts } from './support/api';
+import { balanceOf, expectLedgerOk, makeCustomer, orgIdOf, writeCounts } from './support/api';
 import { DEMO_TILL, OTHER_ADMIN, OTHER_TILL } from './support/credentials';
 import {
   fireAll,
@@ -82,16 +82,7 @@ async function redemptionCount(t: TestApp, customerId: number): Promise<number> 
   return rows[0].n;
 }
 
-async function demoOrgId(t: TestApp): Promise<number> {
-  const { rows } = await t.pg.query<{ id: number }>(`SELECT id FROM org WHERE code = 'demo'`);
-  return rows[0].id;
-}
-
-async function expectLedgerOk(t: TestApp): Promise<void> {
-  const res = await admin(t, 'get', '/admin/ledger/verify');
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ ok: true, failures: [] });
-}
+const demoOrgId = (t: TestApp): Promise<number> => orgIdOf(t, 'demo');
 
 /** Resolves once some session of the test database waits for a lock (a request got stuck behind a holder). */
 async function untilSomeoneWaitsForALock(t: TestApp, what: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   READONLY_TILL,
 } from './support/credentials';
 import { changed, dbSnapshot } from './support/db-snapshot';
+import { dig, expectV2Error } from './support/expect';
 import {
   codeFromText,
   isRedeemable,
@@ -33,16 +34,6 @@ jest.setTimeout(60_000);
 const OTHER_MOBILE = '919900000002';
 const SKIP = { skip_validation: 'true' };
 
-/** The value at `path` inside parsed JSON, or undefined when any step is missing. */
-function dig(value: unknown, ...path: (string | number)[]): unknown {
-  let v = value;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[key];
-  }
-  return v;
-}
-
 /** A v1.1 answer whose single item failed with `code` (HTTP 200, status 500). */
 function expectItem(res: Res, itemPath: (string | number)[], code: number): void {
   expect({ http: res.status, status: dig(res.body, 'response', 'status', 'code') }).toEqual({
@@ -63,14 +54,6 @@ function expectV11Error(res: Res, httpStatus: number): void {
     body: {
       response: { status: { success: 'false', code: httpStatus, message: expect.any(String) } },
     },
-  });
-}
-
-/** A v2 error. */
-function expectV2Error(res: Res, httpStatus: number, code: number): void {
-  expect({ http: res.status, body: res.body as unknown }).toEqual({
-    http: httpStatus,
-    body: { errors: [{ code, message: expect.any(String) }] },
   });
 }
 

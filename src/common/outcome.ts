@@ -37,11 +37,3 @@ export type Outcome =
   | 'ALREADY_FULLY_REVERSED'
   | 'REVERSAL_EXCEEDS_REDEMPTION'
   | 'IDENTIFIER_MISMATCH';
-
-/** A business failure carried as a value (never thrown): the batch goes on. */
-export interface Failure {
-  ok: false;
-  outcome: Outcome;
-}
-
-export const fail = (outcome: Outcome): Failure => ({ ok: false, outcome });

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Runs `work` every `intervalMs` (0: never), one round at a time, without keeping the
@@ -30,5 +30,28 @@ export class PeriodicTask {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+  }
+}
+
+/**
+ * A service whose one job runs every `intervalMs` from application start to shutdown
+ * (the outbox sender, the expiry sweeper, the idempotency purge).
+ */
+export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  protected constructor(name: string, intervalMs: number, logger?: Logger) {
+    this.task = new PeriodicTask(name, intervalMs, () => this.round(), logger);
+  }
+
+  /** One round of the job. */
+  protected abstract round(): Promise<unknown>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { CustomersWire } from './customers.wire';
 import { WalletSummaryRepository } from './wallet-summary.repository';
 import { RedemptionHistoryRepository } from './redemption-history.repository';
 
@@ -9,6 +10,7 @@ import { RedemptionHistoryRepository } from './redemption-history.repository';
   controllers: [CustomersController],
   providers: [
     CustomersService,
+    CustomersWire,
     CustomerRepository,
     WalletSummaryRepository,
     RedemptionHistoryRepository,

@@ -1,3 +1,4 @@
+import { field, WireField } from '../capillary/wire-schema';
 import { isWireNumber } from '../capillary/wire-json';
 import { parseId } from '../common/ids';
 
@@ -74,3 +75,24 @@ export function identifierFromTypeValue(type: unknown, value: unknown): Customer
   const picked = pickIdentifier({ [t]: value });
   return typeof picked === 'string' ? null : picked;
 }
+
+/**
+ * The identifier parameters of a customer read, as its parser takes them (raw: pickIdentifier
+ * decides) and as they are documented.
+ */
+export const IDENTIFIER_QUERY_FIELDS = Object.fromEntries(
+  IDENTIFIER_TYPES.map((t) => [
+    t,
+    field(
+      {
+        type: 'string',
+        description:
+          t === 'id'
+            ? "the customer's user_id"
+            : 'any one identifier; the first non-empty of id, mobile, email, external_id, card_number, card_external_id is used',
+        ...(t === 'mobile' ? { example: '919900000001' } : {}),
+      },
+      (raw) => raw,
+    ),
+  ]),
+) as Record<IdentifierType, WireField<unknown>>;

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env';
+import { TRANSACTION_SQL } from './database.sql';
 import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
 
 export type Row = Record<string, unknown>;
@@ -164,13 +165,13 @@ export class Db implements Sql {
     // A connection whose state is unknown (lost, or a failed ROLLBACK) is closed, not reused.
     let broken: Error | undefined;
     try {
-      await client.query(`BEGIN; SET LOCAL lock_timeout = ${lockTimeout}`);
+      await client.query(TRANSACTION_SQL.begin(lockTimeout));
       try {
         const result = await work(new ClientSql(client));
-        await client.query('COMMIT');
+        await client.query(TRANSACTION_SQL.commit);
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+        await client.query(TRANSACTION_SQL.rollback).catch((rollbackErr: unknown) => {
           broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
         });
         throw err;

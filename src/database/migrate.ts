@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { MIGRATION_LOCK_SQL } from './database.sql';
 
 // Any fixed number shared by every instance: two instances starting at once must not both
 // run the same migration.
@@ -8,11 +9,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await runner.query(MIGRATION_LOCK_SQL.lock, [MIGRATION_LOCK]);
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.query(MIGRATION_LOCK_SQL.unlock, [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
 }

@@ -1,10 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../capillary/api-error';
-import { parseBool, queryValue } from '../capillary/query';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { firstValue, parseBool, queryValue } from '../capillary/query';
+import { field, objectSchema, parseFields, WireFields } from '../capillary/wire-schema';
 import { parseId } from '../common/ids';
 import { parsePoints } from '../common/points-input';
 import { GroupSelector } from '../groups/group.repository';
-import { pickIdentifier, scalarText } from '../customers/identifier';
+import { IDENTIFIER_TYPES, pickIdentifier, scalarText } from '../customers/identifier';
 import { CustomField, RedeemItem, RedeemQuery } from './redeem-item';
 
 // The edge's half of redeem and isredeemable: the tolerant wire input into RedeemItem and
@@ -16,29 +18,53 @@ const LIMITS = { short: 200, notes: 2000 };
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !('isLosslessNumber' in v);
 
+const first = firstValue;
+const groupParam = (description: string) =>
+  field({ type: 'string', description }, (raw) => first(raw) || undefined);
+
+/** The query of redeem (and of isredeemable, which runs the same checks). */
+export const REDEEM_QUERY_FIELDS = {
+  program_id: field(
+    { type: 'integer', description: "the org's default program when absent; unknown: 1101" },
+    (raw): RedeemQuery['programId'] => {
+      const v = first(raw);
+      return v === undefined || v === '' ? undefined : (parseId(v) ?? 'invalid');
+    },
+  ),
+  skip_validation: field(
+    { type: 'boolean', description: 'no validation code needed (824 when the org requires one)' },
+    (raw) => parseBool(first(raw)),
+  ),
+  validation_type: field(
+    { type: 'string', enum: ['SMS', 'MISSED_CALL'], description: 'default SMS' },
+    (raw): RedeemQuery['validationType'] =>
+      (first(raw) ?? '').toUpperCase() === 'MISSED_CALL' ? 'MISSED_CALL' : 'SMS',
+  ),
+  user_group2_id: groupParam('group redemption: the group id'),
+  user_group2_external_id: groupParam("group redemption: the group's external id"),
+  user_group2_primary_user_id: groupParam("group redemption: the primary member's user id"),
+  user_group2_primary_user_identifier_type: groupParam(
+    "group redemption: the primary member's identifier type (mobile, email, …)",
+  ),
+  user_group2_primary_user_identifier_value: groupParam(
+    "group redemption: the primary member's identifier value",
+  ),
+};
+
 export function parseRedeemQuery(query: Record<string, unknown>): RedeemQuery {
-  const program = queryValue(query, 'program_id');
-  let programId: RedeemQuery['programId'];
-  if (program !== undefined && program !== '') {
-    programId = parseId(program) ?? 'invalid';
-  }
+  const q = parseFields(REDEEM_QUERY_FIELDS, query);
   const group: GroupSelector = {
-    id: queryValue(query, 'user_group2_id') || undefined,
-    externalId: queryValue(query, 'user_group2_external_id') || undefined,
-    primaryUserId: queryValue(query, 'user_group2_primary_user_id') || undefined,
-    primaryIdentifierType:
-      queryValue(query, 'user_group2_primary_user_identifier_type') || undefined,
-    primaryIdentifierValue:
-      queryValue(query, 'user_group2_primary_user_identifier_value') || undefined,
+    id: q.user_group2_id,
+    externalId: q.user_group2_external_id,
+    primaryUserId: q.user_group2_primary_user_id,
+    primaryIdentifierType: q.user_group2_primary_user_identifier_type,
+    primaryIdentifierValue: q.user_group2_primary_user_identifier_value,
   };
   const anyGroup = Object.values(group).some((v) => v !== undefined);
   return {
-    programId,
-    skipValidation: parseBool(queryValue(query, 'skip_validation')),
-    validationType:
-      (queryValue(query, 'validation_type') ?? '').toUpperCase() === 'MISSED_CALL'
-        ? 'MISSED_CALL'
-        : 'SMS',
+    programId: q.program_id,
+    skipValidation: q.skip_validation,
+    validationType: q.validation_type,
     group: anyGroup ? group : undefined,
   };
 }
@@ -100,53 +126,156 @@ function text(value: unknown, limit: number): { value: string } | 'invalid' {
   return { value: t };
 }
 
+const textField = (limit: number, doc: SchemaObject = {}) =>
+  field({ type: 'string', maxLength: limit, ...doc }, (raw) => text(raw, limit));
+
+const CUSTOMER_REF: SchemaObject = {
+  type: 'object',
+  description:
+    'the first non-empty of id, mobile, email, external_id, card_number, card_external_id identifies the customer',
+  properties: Object.fromEntries(
+    IDENTIFIER_TYPES.map((t) => [
+      t,
+      { type: 'string', ...(t === 'mobile' ? { example: '919900000001' } : {}) },
+    ]),
+  ),
+};
+
+/** One `root.redeem` item: what each field may be, and how it is read. */
+export const REDEEM_ITEM_FIELDS = {
+  points_redeemed: field(
+    {
+      oneOf: [{ type: 'number' }, { type: 'string' }],
+      example: 10,
+      description: 'a number or numeric string, exact: > 0, at most 3 decimals',
+    },
+    parsePoints,
+    true,
+  ),
+  customer: field(
+    CUSTOMER_REF,
+    (raw): RedeemItem['customer'] =>
+      raw === undefined ? 'missing' : isObject(raw) ? pickIdentifier(raw) : 'malformed',
+    true,
+  ),
+  transaction_number: textField(LIMITS.short, { example: 'bill-1001' }),
+  external_reference_number: textField(LIMITS.short, {
+    example: 'pos7-000123',
+    description: 'unique per org; a repeat gets 744',
+  }),
+  validation_code: textField(LIMITS.short, { example: 'NS3U05' }),
+  redemption_time: field(
+    {
+      type: 'string',
+      example: '2024-03-13 18:02:34',
+      description: 'UTC unless an offset is given',
+    },
+    parseRedemptionTime,
+  ),
+  notes: textField(LIMITS.notes),
+  redemption_purpose: textField(LIMITS.short),
+  custom_fields: field(
+    {
+      description: '{"field":[{name,value}]} or a bare array of {name,value}',
+      oneOf: [
+        { type: 'object', properties: { field: { type: 'array', items: { type: 'object' } } } },
+        { type: 'array', items: { type: 'object' } },
+      ],
+    },
+    parseCustomFields,
+  ),
+  group_redemption: field(
+    {
+      oneOf: [{ type: 'boolean' }, { type: 'string' }],
+      description: 'redeem from the group wallet',
+    },
+    parseBool,
+  ),
+};
+
+/** The redeem body as OpenAPI documents it. */
+export const REDEEM_BODY_SCHEMA: SchemaObject = {
+  type: 'object',
+  properties: {
+    root: {
+      type: 'object',
+      properties: {
+        redeem: {
+          description: `one item, or an array of up to MAX_BATCH items, each in its own transaction`,
+          oneOf: [
+            objectSchema(REDEEM_ITEM_FIELDS),
+            { type: 'array', items: objectSchema(REDEEM_ITEM_FIELDS) },
+          ],
+        },
+      },
+      required: ['redeem'],
+    },
+  },
+  required: ['root'],
+};
+
 export function parseItem(raw: Record<string, unknown>): RedeemItem {
-  let invalidField: string | null = null;
-  const field = (name: string, limit: number): string => {
-    const t = text(raw[name], limit);
-    if (t === 'invalid') {
-      invalidField ??= name;
-      return '';
-    }
-    return t.value;
+  const f = parseFields(REDEEM_ITEM_FIELDS, raw);
+  const texts = {
+    transaction_number: f.transaction_number,
+    external_reference_number: f.external_reference_number,
+    validation_code: f.validation_code,
+    notes: f.notes,
+    redemption_purpose: f.redemption_purpose,
   };
+  const invalidField = Object.entries(texts).find(([, v]) => v === 'invalid')?.[0] ?? null;
+  const value = (t: { value: string } | 'invalid'): string => (t === 'invalid' ? '' : t.value);
   const customer = isObject(raw.customer) ? raw.customer : undefined;
   const echo: Record<string, string> = {};
   for (const k of ['mobile', 'email', 'external_id'] as const) {
     const v = customer ? scalarText(customer[k]) : undefined;
     echo[k] = v !== undefined && v.length <= LIMITS.short ? v : '';
   }
-  const ern = field('external_reference_number', LIMITS.short);
-  const code = field('validation_code', LIMITS.short);
+  const ern = value(f.external_reference_number);
+  const code = value(f.validation_code);
   return {
-    points: parsePoints(raw.points_redeemed),
-    customer:
-      raw.customer === undefined ? 'missing' : customer ? pickIdentifier(customer) : 'malformed',
+    points: f.points_redeemed,
+    customer: f.customer,
     customerEcho: echo,
-    transactionNumber: field('transaction_number', LIMITS.short),
+    transactionNumber: value(f.transaction_number),
     externalReferenceNumber: ern === '' ? null : ern,
     validationCode: code === '' ? null : code,
-    redemptionTime: parseRedemptionTime(raw.redemption_time),
-    notes: field('notes', LIMITS.notes),
-    purpose: field('redemption_purpose', LIMITS.short),
-    customFields: parseCustomFields(raw.custom_fields),
-    groupRedemption: parseBool(raw.group_redemption),
+    redemptionTime: f.redemption_time,
+    notes: value(f.notes),
+    purpose: value(f.redemption_purpose),
+    customFields: f.custom_fields,
+    groupRedemption: f.group_redemption,
     invalidField,
   };
 }
 
+const queryText = (doc: SchemaObject, required = false) => field(doc, first, required);
+
+/** isredeemable's own query parameters (the redeem query's come too). */
+export const ISREDEEMABLE_QUERY_FIELDS = {
+  points: queryText({ type: 'string', example: '10', description: 'the points to check' }, true),
+  ...Object.fromEntries(IDENTIFIER_TYPES.map((t) => [t, queryText({ type: 'string' })])),
+  validation_code: queryText({
+    type: 'string',
+    description: 'checked as redeem would (a wrong one counts)',
+  }),
+  external_reference_number: queryText({ type: 'string' }),
+  issue_otp: field(
+    { type: 'boolean', description: 'issue a validation code when the checks pass' },
+    (raw) => parseBool(first(raw)),
+  ),
+} as const;
+
 /** isredeemable's query as a redeem item: `points`, the identifier, `validation_code`, … */
 export function itemFromQuery(query: Record<string, unknown>): RedeemItem {
+  const q = parseFields(ISREDEEMABLE_QUERY_FIELDS as WireFields, query) as Record<string, unknown>;
   const customer: Record<string, unknown> = {};
-  for (const k of ['id', 'mobile', 'email', 'external_id', 'card_number', 'card_external_id']) {
-    const v = queryValue(query, k);
-    if (v !== undefined) customer[k] = v;
-  }
+  for (const k of IDENTIFIER_TYPES) if (q[k] !== undefined) customer[k] = q[k];
   return parseItem({
-    points_redeemed: queryValue(query, 'points'),
+    points_redeemed: q.points,
     customer,
-    validation_code: queryValue(query, 'validation_code'),
-    external_reference_number: queryValue(query, 'external_reference_number'),
+    validation_code: q.validation_code,
+    external_reference_number: q.external_reference_number,
   });
 }
 

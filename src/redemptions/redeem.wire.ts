@@ -1,15 +1,20 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Principal } from '../auth/principal';
 import { batchStatus, v11Envelope } from '../capillary/envelope';
-import { parseBool, queryValue } from '../capillary/query';
 import { itemStatus } from '../capillary/status-codes';
 import { rawJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { WireRequest } from '../capillary/wire-request';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { Env } from '../config/env';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
-import { itemFromQuery, parseRedeemBody, parseRedeemQuery } from './redeem-request';
+import { parseFields } from '../capillary/wire-schema';
+import {
+  ISREDEEMABLE_QUERY_FIELDS,
+  itemFromQuery,
+  parseRedeemBody,
+  parseRedeemQuery,
+} from './redeem-request';
 import { RedeemItemResult, RedemptionService } from './redemption.service';
 
 /** What an item stores for replay under an Idempotency-Key: its finished JSON, as text. */
@@ -73,13 +78,13 @@ export class RedeemWire {
     this.maxBatch = config.get('MAX_BATCH', { infer: true });
   }
 
-  async redeem(
-    principal: Principal,
-    requestId: string,
-    rawQuery: Record<string, unknown>,
-    body: unknown,
-    idempotencyKey: string | undefined,
-  ): Promise<WireResponse> {
+  async redeem({
+    principal,
+    requestId,
+    query: rawQuery,
+    body,
+    idempotencyKey,
+  }: WireRequest): Promise<WireResponse> {
     const items = parseRedeemBody(body, this.maxBatch);
     const query = parseRedeemQuery(rawQuery);
     const hash = () => requestFingerprint('redeem', '/v1.1/points/redeem', rawQuery, body);
@@ -117,17 +122,13 @@ export class RedeemWire {
     return WireResponse.from(response);
   }
 
-  async isRedeemable(
-    principal: Principal,
-    requestId: string,
-    rawQuery: Record<string, unknown>,
-  ): Promise<unknown> {
+  async isRedeemable({ principal, requestId, query }: WireRequest): Promise<unknown> {
     const r = await this.redemptions.isRedeemable(
       principal,
       requestId,
-      parseRedeemQuery(rawQuery),
-      itemFromQuery(rawQuery),
-      parseBool(queryValue(rawQuery, 'issue_otp')),
+      parseRedeemQuery(query),
+      itemFromQuery(query),
+      parseFields(ISREDEEMABLE_QUERY_FIELDS, query).issue_otp,
     );
     const ok = r.outcome === 'REDEEMABLE';
     return v11Envelope(batchStatus(ok ? 1 : 0, 1), {

@@ -5,6 +5,8 @@ import { v2Errors } from '../capillary/envelope';
 import { ITEM_CODES } from '../capillary/status-codes';
 import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
+import { field, objectSchema, parseFields } from '../capillary/wire-schema';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Outcome } from '../common/outcome';
 import { parsePoints } from '../common/points-input';
 import { scalarText } from '../customers/identifier';
@@ -20,6 +22,43 @@ const HTTP_FOR: Partial<Record<Outcome, number>> = {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !isWireNumber(v);
 
+const idText = (doc: SchemaObject) =>
+  field({ oneOf: [{ type: 'string' }, { type: 'number' }], ...doc }, scalarText);
+
+/** The reverse body: which redemption, how many points, whose. */
+export const REVERSE_FIELDS = {
+  redemptionId: idText({ example: 'r0njPT', description: 'the redemption_id redeem answered' }),
+  externalReferenceNumber: idText({ description: "or the redemption's external_reference_number" }),
+  pointsToBeReversed: field(
+    {
+      oneOf: [{ type: 'number' }, { type: 'string' }],
+      example: 2,
+      description: 'default: everything not yet reversed',
+    },
+    (raw): ReverseRequest['points'] => {
+      if (raw === undefined || raw === null || raw === '') return undefined;
+      const parsed = parsePoints(raw);
+      return parsed.ok ? parsed.points : { outcome: parsed.outcome };
+    },
+  ),
+  identifier: field(
+    {
+      type: 'object',
+      properties: { type: { type: 'string', example: 'mobile' }, value: { type: 'string' } },
+      description: "when given, must be the redemption's customer (816 otherwise)",
+    },
+    (raw): ReverseRequest['identifier'] => {
+      const id = isObject(raw) ? raw : undefined;
+      // An identifier with a value must match; only an absent or empty value means "none given".
+      const given =
+        id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
+      return given ? { type: id.type, value: id.value } : undefined;
+    },
+  ),
+};
+
+export const REVERSE_BODY_SCHEMA = objectSchema(REVERSE_FIELDS);
+
 /** The v2 body into a request: ids and amount as clients send them (numbers or strings). */
 export function parseReverseBody(body: unknown): ReverseRequest {
   if (!isObject(body)) {
@@ -27,21 +66,13 @@ export function parseReverseBody(body: unknown): ReverseRequest {
       'Body must be a JSON object with redemptionId or externalReferenceNumber',
     );
   }
-  const code = scalarText(body.redemptionId);
-  const ern = scalarText(body.externalReferenceNumber);
-  const rawPoints = body.pointsToBeReversed;
-  let points: ReverseRequest['points'];
-  if (rawPoints !== undefined && rawPoints !== null && rawPoints !== '') {
-    const parsed = parsePoints(rawPoints);
-    points = parsed.ok ? parsed.points : { outcome: parsed.outcome };
-  }
-  const id = isObject(body.identifier) ? body.identifier : undefined;
-  // An identifier with a value must match; only an absent or empty value means "none given".
-  const given = id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
+  const f = parseFields(REVERSE_FIELDS, body);
+  const code = f.redemptionId;
+  const ern = f.externalReferenceNumber;
   return {
     by: code ? { code } : ern ? { externalReferenceNumber: ern } : undefined,
-    points,
-    identifier: given ? { type: id.type, value: id.value } : undefined,
+    points: f.pointsToBeReversed,
+    identifier: f.identifier,
   };
 }
 

@@ -1,30 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
-import { ReversalWire } from './reversal.wire';
-
-class IdentifierDoc {
-  @ApiProperty({ example: 'mobile' }) type!: string;
-  @ApiProperty({ example: '919900000001' }) value!: string;
-}
-
-class ReverseRequestDoc {
-  @ApiPropertyOptional({ example: 'r0njPT' }) redemptionId?: string;
-  @ApiPropertyOptional() externalReferenceNumber?: string;
-  @ApiPropertyOptional({ example: 2, description: 'default: everything not yet reversed' })
-  pointsToBeReversed?: number;
-  @ApiPropertyOptional({ type: IdentifierDoc }) identifier?: IdentifierDoc;
-}
+import { ApiBodyFields } from '../capillary/wire-schema';
+import { REVERSE_BODY_SCHEMA, ReversalWire } from './reversal.wire';
 
 @ApiTags('v2 points')
 @Controller('v2/points')
@@ -35,7 +16,7 @@ export class ReversalsController {
   @HttpCode(200)
   @RequirePermission('points', 'write')
   @ApiOperation({ summary: 'Reverse a redemption, fully or partly, back to its original lots' })
-  @ApiBody({ type: ReverseRequestDoc })
+  @ApiBodyFields(REVERSE_BODY_SCHEMA)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   reverse(
     @CurrentPrincipal() principal: Principal,

@@ -1,6 +1,6 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { PeriodicTask } from '../common/periodic-task';
+import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { NotificationGateway } from './notification-gateway';
@@ -15,28 +15,18 @@ const BATCH = 50;
  * run it at once (SKIP LOCKED); a failed send is retried on later rounds.
  */
 @Injectable()
-export class OutboxSender implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class OutboxSender extends PeriodicJob {
   constructor(
     private readonly db: Db,
     private readonly outbox: NotificationRepository,
     private readonly gateway: NotificationGateway,
     config: ConfigService<Env, true>,
   ) {
-    this.task = new PeriodicTask(
-      'outbox',
-      config.get('NOTIFICATION_POLL_MS', { infer: true }),
-      () => this.drain(),
-    );
+    super('outbox', config.get('NOTIFICATION_POLL_MS', { infer: true }));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected round(): Promise<number> {
+    return this.drain();
   }
 
   /** One round: returns how many messages were sent. */

@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { batchStatus, v11Envelope } from '../capillary/envelope';
-import { itemStatus } from '../capillary/status-codes';
 import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
 import { Outcome } from '../common/outcome';
-import { parsePoints } from '../common/points-input';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
-import { pickIdentifier } from '../customers/identifier';
-import { customerIdentifiers } from '../customers/customers.service';
+import { CustomerIdentifier } from '../customers/identifier';
 import { Db } from '../database/db';
 import { OrgConfig } from '../programs/org-config.repository';
 import { OrgSettings } from '../programs/org-settings';
 import { Program } from '../programs/program.repository';
-import { queryValue } from '../redemptions/redeem-request';
+import { NotificationRepository } from './notification.repository';
 import { OtpSecret } from './otp-secret';
 import { ValidationCodeRepository } from './validation-code.repository';
 
 const OTP_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** What became of a request for a code, with the customer it was for when found. */
+export interface IssueReport {
+  outcome: Outcome;
+  customer?: CustomerRow;
+  points?: Decimal;
+}
 
 export type IssueResult =
   | { ok: true; outcome: 'VALIDATION_CODE_ISSUED' | 'VALIDATION_CODE_ISSUED_EMAIL' }
@@ -34,39 +37,34 @@ export class ValidationCodeService {
     private readonly customers: CustomerRepository,
     private readonly settings: OrgSettings,
     private readonly secret: OtpSecret,
+    private readonly outbox: NotificationRepository,
   ) {}
 
-  /** `GET /v1.1/points/validationcode`. */
-  async issueFromQuery(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
-    const respond = (outcome: Outcome, customer?: CustomerRow, points = '') =>
-      v11Envelope(batchStatus(itemStatus(outcome).success === 'true' ? 1 : 0, 1), {
-        validation_code: {
-          code: { ...customerIdentifiers(customer), points, item_status: itemStatus(outcome) },
-        },
-      });
-    const identifier = pickIdentifier(query);
-    if (typeof identifier === 'string') return respond('MISSING_CUSTOMER_IDENTIFIER');
-    const rawPoints = queryValue(query, 'points');
-    const parsed = parsePoints(rawPoints);
-    if (!parsed.ok && rawPoints !== undefined && rawPoints !== '') return respond(parsed.outcome);
-    const programParam = queryValue(query, 'program_id');
-    const programId = programParam
-      ? /^[1-9]\d{0,9}$/.test(programParam) && Number(programParam) <= 2147483647
-        ? Number(programParam)
-        : -1
-      : undefined;
+  /**
+   * Issues a code for a customer (by identifier), program (default: the org's default) and
+   * amount: 816, 1101 and 801 (no amount) are reported in that order.
+   */
+  async issueFor(
+    principal: Principal,
+    request: {
+      identifier: CustomerIdentifier;
+      programId: number | 'invalid' | undefined;
+      points: Decimal | Outcome;
+    },
+  ): Promise<IssueReport> {
     const [customer, program, config] = await Promise.all([
-      this.customers.findByIdentifier(this.db, principal.orgId, identifier),
-      programId === -1 ? undefined : this.settings.program(principal.orgId, programId),
+      this.customers.findByIdentifier(this.db, principal.orgId, request.identifier),
+      request.programId === 'invalid'
+        ? undefined
+        : this.settings.program(principal.orgId, request.programId),
       this.settings.config(principal.orgId),
     ]);
-    if (!customer) return respond('CUSTOMER_NOT_FOUND');
-    if (!program) return respond('UNKNOWN_PROGRAM', customer);
+    if (!customer) return { outcome: 'CUSTOMER_NOT_FOUND' };
+    if (!program) return { outcome: 'UNKNOWN_PROGRAM', customer };
     // A code is good for at most the points it was issued for, so it needs them.
-    if (!parsed.ok) return respond(parsed.outcome, customer);
-    const points = parsed.points;
-    const result = await this.issue(principal.orgId, customer, program, config, points);
-    return respond(result.outcome, customer, points.toString());
+    if (!(request.points instanceof Decimal)) return { outcome: request.points, customer };
+    const result = await this.issue(principal.orgId, customer, program, config, request.points);
+    return { outcome: result.outcome, customer, points: request.points };
   }
 
   /**
@@ -85,9 +83,8 @@ export class ValidationCodeService {
     const now = this.clock.now();
     const windowMs = config.otp_validity_minutes * 60_000;
     return this.db.transaction(async (tx) => {
-      // Serialises issues for one customer so the limit cannot be raced past (NO KEY: it
-      // must not block redemptions, whose foreign keys take a key-share lock on the row).
-      await tx.query('SELECT id FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customer.id]);
+      // One issue at a time per customer, so the limit cannot be raced past.
+      await this.customers.lockForCodeIssue(tx, customer.id);
       const recent = await this.codes.issuedSince(
         tx,
         customer.id,
@@ -109,19 +106,15 @@ export class ValidationCodeService {
         `Your validation code is ${shown} for redeeming ${points.toString()} points. ` +
         `It is valid for ${config.otp_validity_minutes} minutes.`;
       // The deliverable text is kept only until it is handed to the gateway (see OutboxSender).
-      await tx.query(
-        `INSERT INTO notification (org_id, customer_id, channel, recipient, text, clear_text, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          orgId,
-          customer.id,
-          config.otp_channel,
-          recipient,
-          message('*'.repeat(code.length)),
-          message(code),
-          now,
-        ],
-      );
+      await this.outbox.insert(tx, {
+        orgId,
+        customerId: customer.id,
+        channel: config.otp_channel,
+        recipient,
+        maskedText: message('*'.repeat(code.length)),
+        clearText: message(code),
+        now,
+      });
       return {
         ok: true,
         outcome:

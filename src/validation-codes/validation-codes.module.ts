@@ -7,6 +7,7 @@ import { OtpSecret } from './otp-secret';
 import { OutboxSender } from './outbox-sender';
 import { ValidationCodeRepository } from './validation-code.repository';
 import { ValidationCodeService } from './validation-code.service';
+import { ValidationCodeWire } from './validation-code.wire';
 import { ValidationCodesController } from './validation-codes.controller';
 
 @Module({
@@ -18,6 +19,7 @@ import { ValidationCodesController } from './validation-codes.controller';
     MissedCallRepository,
     NotificationRepository,
     ValidationCodeService,
+    ValidationCodeWire,
     OutboxSender,
     { provide: NotificationGateway, useClass: LogNotificationGateway },
   ],

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../common/clock';
-import { PeriodicTask } from '../common/periodic-task';
+import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { WalletRepository } from './wallet.repository';
@@ -14,9 +14,8 @@ const WALLETS_PER_ROUND = 200;
  * sweeps them itself.
  */
 @Injectable()
-export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpirySweeper extends PeriodicJob {
   private readonly logger = new Logger(ExpirySweeper.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly db: Db,
@@ -24,20 +23,11 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly wallets: WalletRepository,
     config: ConfigService<Env, true>,
   ) {
-    this.task = new PeriodicTask(
-      'expiry sweep',
-      config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }),
-      () => this.sweepOnce(),
-      this.logger,
-    );
+    super('expiry sweep', config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected round(): Promise<number> {
+    return this.sweepOnce();
   }
 
   /** One round; returns how many wallets had lots written off. */

@@ -39,6 +39,29 @@ export function admin(
     : req.set('Content-Type', 'application/json').send(JSON.stringify(body));
 }
 
+/** Creates a customer with the given identifiers (must succeed); returns its id. */
+export async function createCustomer(
+  t: TestApp,
+  fields: Record<string, string>,
+  auth = DEMO_ADMIN,
+): Promise<{ id: number }> {
+  const res = await admin(t, 'post', '/admin/customers', fields, auth);
+  if (res.status !== 201) throw new Error(`create customer: ${res.status} ${res.text}`);
+  return { id: (res.body as { id: number }).id };
+}
+
+/** Credits one lot (must succeed); returns the lot id (as text, it is a bigint) and the balance. */
+export async function credit(
+  t: TestApp,
+  body: Record<string, unknown>,
+  auth = DEMO_ADMIN,
+): Promise<{ lotId: string; balance: number }> {
+  const res = await admin(t, 'post', '/admin/points/credit', body, auth);
+  if (res.status !== 201) throw new Error(`credit: ${res.status} ${res.text}`);
+  const out = res.body as { lot: { id: string | number }; balance: number };
+  return { lotId: String(out.lot.id), balance: out.balance };
+}
+
 let customerSeq = 0;
 
 /** Creates a customer with a unique mobile and optional lots; returns id and mobile. */
@@ -49,14 +72,22 @@ export async function makeCustomer(
 ): Promise<{ id: number; mobile: string }> {
   customerSeq += 1;
   const mobile = `91${String(Date.now() % 1e8).padStart(8, '0')}${String(customerSeq).padStart(3, '0')}`;
-  const res = await admin(t, 'post', '/admin/customers', { mobile }, auth);
-  if (res.status !== 201) throw new Error(`create customer: ${res.status} ${res.text}`);
-  const id = (res.body as { id: number }).id;
-  for (const lot of lots) {
-    const c = await admin(t, 'post', '/admin/points/credit', { customer_id: id, ...lot }, auth);
-    if (c.status !== 201) throw new Error(`credit: ${c.status} ${c.text}`);
-  }
+  const { id } = await createCustomer(t, { mobile }, auth);
+  for (const lot of lots) await credit(t, { customer_id: id, ...lot }, auth);
   return { id, mobile };
+}
+
+/** Asserts GET /admin/ledger/verify reports no failures. */
+export async function expectLedgerOk(t: TestApp): Promise<void> {
+  const res = await admin(t, 'get', '/admin/ledger/verify');
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ ok: true, failures: [] });
+}
+
+/** The id of an org by its code. */
+export async function orgIdOf(t: TestApp, code: string): Promise<number> {
+  const { rows } = await t.pg.query<{ id: number }>('SELECT id FROM org WHERE code = $1', [code]);
+  return rows[0].id;
 }
 
 /** Unexpired points of a customer's wallet in a program (default program when omitted). */

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { admin, writeCounts } from './api';
+
+export { createCustomer, credit } from './api';
 import { DEMO_TILL } from './credentials';
 import { TestApp } from './test-app';
 
@@ -72,27 +74,6 @@ export async function defaultProgramId(t: TestApp): Promise<number> {
   const found = programs.find((p) => p.is_default);
   if (!found) throw new Error('org demo has no default program');
   return found.id;
-}
-
-/** Creates a customer of org demo with the given identifiers; returns its id. */
-export async function createCustomer(
-  t: TestApp,
-  fields: Record<string, string>,
-): Promise<{ id: number }> {
-  const res = await admin(t, 'post', '/admin/customers', fields);
-  if (res.status !== 201) throw new Error(`create customer: ${res.status} ${res.text}`);
-  return { id: (res.body as { id: number }).id };
-}
-
-/** Credits one lot; returns the lot id (as text, it is a bigint) and the new balance. */
-export async function credit(
-  t: TestApp,
-  body: Record<string, unknown>,
-): Promise<{ lotId: string; balance: number }> {
-  const res = await admin(t, 'post', '/admin/points/credit', body);
-  if (res.status !== 201) throw new Error(`credit: ${res.status} ${res.text}`);
-  const out = res.body as { lot: { id: string | number }; balance: number };
-  return { lotId: String(out.lot.id), balance: out.balance };
 }
 
 /** GET /v1.1/customer/get as demo.till. */

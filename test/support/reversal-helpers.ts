@@ -1,5 +1,8 @@
 import request from 'supertest';
-import { admin, redeem } from './api';
+import { redeem } from './api';
+
+export { expectLedgerOk, orgIdOf } from './api';
+export { expectV2Error } from './expect';
 import { DEMO_TILL } from './credentials';
 import { itemOf } from './redeem-helpers';
 import { TestApp } from './test-app';
@@ -35,15 +38,6 @@ export function reverse(
     .set('Content-Type', 'application/json');
   for (const [k, v] of Object.entries(headers)) req.set(k, v);
   return req.send(typeof body === 'string' ? body : JSON.stringify(body));
-}
-
-/** Asserts a v2 error: the HTTP status and exactly one `{code, message}` with a message. */
-export function expectV2Error(res: request.Response, httpStatus: number, code: number): void {
-  expect({ status: res.status, body: res.body as unknown }).toEqual({
-    status: httpStatus,
-    body: { errors: [{ code, message: expect.any(String) }] },
-  });
-  expect((res.body as V2ErrorBody).errors[0].message.length).toBeGreaterThan(0);
 }
 
 /** Redeems `points` for a customer (by mobile) and returns the redemption id (code). */
@@ -108,17 +102,4 @@ export async function reversalCount(t: TestApp, code?: string): Promise<number> 
     [code ?? null],
   );
   return rows[0].n;
-}
-
-/** Asserts GET /admin/ledger/verify reports no failures. */
-export async function expectLedgerOk(t: TestApp): Promise<void> {
-  const res = await admin(t, 'get', '/admin/ledger/verify');
-  expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ ok: true, failures: [] });
-}
-
-/** The id of an org by its code. */
-export async function orgIdOf(t: TestApp, code: string): Promise<number> {
-  const { rows } = await t.pg.query<{ id: number }>('SELECT id FROM org WHERE code = $1', [code]);
-  return rows[0].id;
 }

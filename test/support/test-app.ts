@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Client, Pool } from 'pg';
 import { createApp } from '../../src/bootstrap';
-import { Clock } from '../../src/common/clock';
+import { TestClock } from './test-clock';
 import { validateEnv } from '../../src/config/env';
 import { Db } from '../../src/database/db';
-import { seedDemo } from '../../src/database/seed';
+import { seedDemo } from '../../src/seed/seed';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -15,7 +15,7 @@ export interface TestApp {
   /** A direct connection to the suite's database, for asserting what was written. */
   pg: Pool;
   databaseUrl: string;
-  clock: Clock;
+  clock: TestClock;
   close(): Promise<void>;
 }
 
@@ -73,8 +73,9 @@ export async function startTestApp(
   const saved = { ...process.env };
   Object.assign(process.env, vars);
   let app: NestExpressApplication;
+  const clock = new TestClock();
   try {
-    app = await createApp(validateEnv(process.env));
+    app = await createApp(validateEnv(process.env), { clock });
   } finally {
     process.env = saved;
   }
@@ -90,7 +91,7 @@ export async function startTestApp(
     url: `http://127.0.0.1:${port}`,
     pg,
     databaseUrl: db.url,
-    clock: app.get(Clock),
+    clock,
     close: async () => {
       await pg.end();
       await app.close();

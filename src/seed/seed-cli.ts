@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { validateEnv } from '../config/env';
-import { dataSourceOptions } from './data-source-options';
-import { startEmbeddedPostgres } from './embedded-postgres';
-import { runMigrations } from './migrate';
+import { dataSourceOptions } from '../database/data-source-options';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { runMigrations } from '../database/migrate';
 import { seedDemo } from './seed';
 
 // `npm run seed`: migrates and seeds DATABASE_URL, or the embedded database of `npm start`

@@ -1,0 +1,25 @@
+/*
+ * The statements the database layer itself sends: transaction control, the migration lock,
+ * and the embedded server's set-up. (Every other statement lives in a feature's repository.)
+ */
+
+export const TRANSACTION_SQL = {
+  /** lock_timeout is a trusted integer (SET takes no parameters). */
+  begin: (lockTimeoutMs: number) => `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`,
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+} as const;
+
+export const MIGRATION_LOCK_SQL = {
+  lock: 'SELECT pg_advisory_lock($1)',
+  unlock: 'SELECT pg_advisory_unlock($1)',
+} as const;
+
+export const EMBEDDED_SQL = {
+  /** ALTER ROLE takes no parameters: the password comes escaped as a literal. */
+  setPassword: (role: string, passwordLiteral: string) =>
+    `ALTER ROLE ${role} PASSWORD ${passwordLiteral}`,
+  databaseExists: 'SELECT 1 FROM pg_database WHERE datname = $1',
+  /** The name is the service's own constant. */
+  createDatabase: (name: string) => `CREATE DATABASE "${name}"`,
+} as const;
