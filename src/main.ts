@@ -5,7 +5,10 @@ import { createApp } from './bootstrap';
 import { SecretFileError } from './common/secret-file';
 import { Env, EnvError, validateEnv } from './config/env';
 import { Db } from './database/db';
+import { EmbeddedDatabaseInUseError } from './database/embedded-owner';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Server } from 'node:http';
 import { seedDemo } from './seed/seed';
 import { OrgRepository } from './orgs/org.repository';
 
@@ -56,9 +59,17 @@ async function main(): Promise<void> {
         'their failed sign-ins count against. Name your proxies instead (e.g. TRUST_PROXY=10.0.0.0/8).',
     );
   }
-  const app = await createApp(env);
-  await seedIfWanted(app.get(Db), env, embedded !== undefined);
-  const server = await app.listen(env.PORT, env.HOST);
+  let app: NestExpressApplication;
+  let server: Server;
+  try {
+    app = await createApp(env);
+    await seedIfWanted(app.get(Db), env, embedded !== undefined);
+    server = await app.listen(env.PORT, env.HOST);
+  } catch (err) {
+    // A start that fails (the port is taken, …) stops only the database it started itself.
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
   logger.log(`serving on ${env.HOST}:${env.PORT}`);
 
   let stopping = false;
@@ -92,7 +103,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A refusal that names its own remedy needs no stack trace.
-  if (err instanceof SecretFileError) logger.error(err.message);
+  if (err instanceof SecretFileError || err instanceof EmbeddedDatabaseInUseError)
+    logger.error(err.message);
   else logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });

