@@ -38,6 +38,8 @@ const settings = {
   rounds: intFromEnv('BENCH_ROUNDS', 5),
   authPairs: intFromEnv('BENCH_AUTH_PAIRS', 3),
   authRounds: intFromEnv('BENCH_AUTH_ROUNDS', 4),
+  metricsPairs: intFromEnv('BENCH_METRICS_PAIRS', 2),
+  metricsRounds: intFromEnv('BENCH_METRICS_ROUNDS', 4),
   serviceWarmup: intFromEnv('BENCH_SERVICE_WARMUP', 5000, 0),
   slowAuthRequests: intFromEnv('BENCH_SLOW_REQUESTS', 300, 16),
   warmup: intFromEnv('BENCH_WARMUP', 200, 64),
@@ -55,6 +57,7 @@ const TARGETS = {
   serviceVsRaw: 0.5,
   hotP99VsRaw: 3,
   cachedVsCheapHash: 0.9,
+  metricsOnVsOff: 0.95,
   peakRssMb: 250,
 };
 
@@ -221,6 +224,12 @@ function evaluate(byId, memory, integrity) {
     }
     targets.push({ name, measured, pass: checks.every(Boolean) });
   }
+  const metricsCost = byId.get('metrics-on').vsOff;
+  targets.push({
+    name: `metrics: with metrics ≥ ${TARGETS.metricsOnVsOff}× without (cost ≤ ${Math.round((1 - TARGETS.metricsOnVsOff) * 100)}%)`,
+    measured: `${metricsCost.median}×${rangeText(metricsCost)}`,
+    pass: metricsCost.median >= TARGETS.metricsOnVsOff,
+  });
   const auth = byId.get('auth-cached').vsCheapHash;
   targets.push({
     name: `auth: cached ≥ ${TARGETS.cachedVsCheapHash}× the cheap-hash baseline`,
@@ -363,55 +372,84 @@ async function main() {
       env: { AUTH_CACHE_TTL_MS: '0' },
     },
   ];
-  const authTotal = settings.authPairs * settings.authRounds;
-  for (let p = 1; p <= settings.authPairs; p++) {
-    step(`auth pair ${p}/${settings.authPairs}: the service with the credential cache and without`);
-    // Started and warmed up in alternating order from pair to pair.
-    const order = p % 2 === 1 ? authSides : [...authSides].reverse();
-    const instanceOf = new Map();
-    for (const side of order) {
-      const instance = await startService({
-        root,
-        databaseUrl: db.url,
-        cleanup,
-        cpuProfDir,
-        env: side.env,
-      });
-      instanceOf.set(side, instance);
+  // Two kinds of instance compared on fresh pairs of processes (see above), `pairs` pairs of
+  // `rounds` paired rounds each; `last(instances)` measures more on the final pair.
+  const comparePairs = async (what, sides, pairs, rounds, last) => {
+    const total = pairs * rounds;
+    for (let p = 1; p <= pairs; p++) {
+      step(`${what} pair ${p}/${pairs}`);
+      // Started and warmed up in alternating order from pair to pair.
+      const order = p % 2 === 1 ? sides : [...sides].reverse();
+      const instanceOf = new Map();
+      for (const side of order) {
+        const instance = await startService({
+          root,
+          databaseUrl: db.url,
+          cleanup,
+          cpuProfDir,
+          env: side.env,
+        });
+        instanceOf.set(side, instance);
+      }
+      for (const side of order) {
+        await warmUp(
+          instanceOf.get(side),
+          `${side.id}-${p}`,
+          `${side.name} (pair ${p})`,
+          side.till,
+        );
+      }
+      const measureSide = (side, round) => () =>
+        measureHttp(
+          instanceOf.get(side),
+          side.id,
+          side.label,
+          { ...spread16, till: side.till },
+          round,
+          total,
+        );
+      for (let r = 1; r <= rounds; r++) {
+        const round = (p - 1) * rounds + r;
+        await pair(round, measureSide(sides[0], round), measureSide(sides[1], round));
+      }
+      if (p === pairs && last) await last(instanceOf);
+      for (const side of sides) {
+        const instance = instanceOf.get(side);
+        instances.push({ name: `${what} pair ${p}, ${side.name}`, ...instance.memory() });
+        await instance.stop();
+      }
     }
-    for (const side of order) {
-      await warmUp(instanceOf.get(side), `${side.id}-${p}`, `${side.name} (pair ${p})`, side.till);
-    }
-    const measureSide = (side, round) => () =>
-      measureHttp(
-        instanceOf.get(side),
-        side.id,
-        side.label,
-        { ...spread16, till: side.till },
-        round,
-        authTotal,
-      );
-    for (let r = 1; r <= settings.authRounds; r++) {
-      const round = (p - 1) * settings.authRounds + r;
-      await pair(round, measureSide(authSides[0], round), measureSide(authSides[1], round));
-    }
-    const uncached = instanceOf.get(authSides[1]);
-    if (p === settings.authPairs) {
-      keep(
-        await measureHttp(uncached, 'auth-nocache-scrypt', 'auth no cache, scrypt', {
-          ...spread16,
-          till: DEMO_TILL,
-          requests: settings.slowAuthRequests,
-          warmup: 32,
-        }),
-      );
-    }
-    for (const side of authSides) {
-      const instance = instanceOf.get(side);
-      instances.push({ name: `auth pair ${p}, ${side.name}`, ...instance.memory() });
-      await instance.stop();
-    }
-  }
+  };
+
+  await comparePairs('auth', authSides, settings.authPairs, settings.authRounds, async (of) =>
+    keep(
+      await measureHttp(of.get(authSides[1]), 'auth-nocache-scrypt', 'auth no cache, scrypt', {
+        ...spread16,
+        till: DEMO_TILL,
+        requests: settings.slowAuthRequests,
+        warmup: 32,
+      }),
+    ),
+  );
+
+  // What the metrics cost: the same service with them (the default) and without.
+  const metricsSides = [
+    {
+      id: 'metrics-on',
+      label: 'metrics on (spread 16)',
+      name: 'metrics on',
+      till: DEMO_TILL,
+      env: {},
+    },
+    {
+      id: 'metrics-off',
+      label: 'metrics off (spread 16)',
+      name: 'metrics off',
+      till: DEMO_TILL,
+      env: { METRICS_ENABLED: 'false' },
+    },
+  ];
+  await comparePairs('metrics', metricsSides, settings.metricsPairs, settings.metricsRounds);
 
   step('checking wallet consistency');
   const integrity = await checkIntegrity(db.url);
@@ -427,6 +465,8 @@ async function main() {
   }
   const authCached = byId.get('auth-cached');
   authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
+  const metricsOn = byId.get('metrics-on');
+  metricsOn.vsOff = pairedRatio(metricsOn, byId.get('metrics-off'), (r) => r.rps);
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
   const order = [
@@ -434,6 +474,8 @@ async function main() {
     'auth-cached',
     'auth-nocache-cheap',
     'auth-nocache-scrypt',
+    'metrics-on',
+    'metrics-off',
   ];
   scenarios.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const peaks = instances.map((i) => i.peakRssMb).filter((x) => x !== null);

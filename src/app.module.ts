@@ -15,6 +15,7 @@ import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { ProgramsModule } from './programs/programs.module';
 import { RedemptionsModule } from './redemptions/redemptions.module';
@@ -72,6 +73,7 @@ export class AppModule {
         }),
         CommonModule.forRoot(options.clock),
         DatabaseModule,
+        MetricsModule,
         RateLimitModule,
         AuthModule,
         HealthModule,

@@ -5,8 +5,31 @@ import { METHODS } from 'node:http';
 import { NextFunction, Request, Response } from 'express';
 import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
 import { jsonBodyMiddleware } from './capillary/json-body.middleware';
+import { Metrics } from './metrics/metrics';
 
 export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
+
+/**
+ * Each answered request's duration, labelled by the route template Express matched (never
+ * the raw URL, which holds identifiers) or `unmatched`.
+ */
+function requestDurations(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      metrics.httpDuration.observe(
+        {
+          method: req.method,
+          route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched',
+          status: res.statusCode,
+        },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    next();
+  };
+}
 
 interface RouteLayer {
   route?: { methods: Record<string, boolean> };
@@ -49,6 +72,8 @@ export function configureApp(app: INestApplication, bodyLimit: string): void {
       req.url = path.replace(/\/{2,}/g, '/') + (q === -1 ? '' : req.url.slice(q));
     next();
   });
+  const metrics = app.get(Metrics);
+  if (metrics.enabled) app.use(requestDurations(metrics));
   app.use(jsonBodyMiddleware(bodyLimit));
   app.useGlobalFilters(new CapillaryExceptionFilter(allowedMethodsOf(app)));
 

@@ -15,6 +15,7 @@ const pairedText = (r, what) =>
 const ratioText = (s) => {
   if (s.vsRaw !== undefined) return pairedText(s.vsRaw, 'raw');
   if (s.vsCheapHash !== undefined) return pairedText(s.vsCheapHash, 'cheap hash');
+  if (s.vsOff !== undefined) return pairedText(s.vsOff, 'metrics off');
   return '';
 };
 

@@ -18,6 +18,8 @@ export const ITEM_CODES: Record<Outcome, ItemCode> = {
   INSUFFICIENT_POINTS: no(803, 'Points redeemed are more than the current balance'),
   NOT_A_MULTIPLE: no(807, 'Points redeemed are not a multiple of the allowed value'),
   VALIDATION_CODE_INVALID: no(808, 'Validation code is invalid, expired or already used'),
+  // Told apart for the metrics only: the till reads the same answer as for a wrong code.
+  VALIDATION_CODE_LOCKED: no(808, 'Validation code is invalid, expired or already used'),
   FRAUD_CUSTOMER: no(809, 'Customer is marked as fraud'),
   CUSTOMER_NOT_FOUND: no(816, 'Customer not found'),
   ABOVE_MAXIMUM: no(819, 'Points redeemed are above the maximum allowed'),

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -14,6 +15,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^(true|false)$/i.test(value.trim())
+    ? value.trim().toLowerCase() === 'true'
+    : value;
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 
@@ -178,6 +183,18 @@ export class Env {
   @IsInt()
   @Min(0)
   SHUTDOWN_TIMEOUT_MS: number = 10000;
+
+  /** Prometheus metrics at /metrics, and the per-request duration histogram behind them. */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED: boolean = true;
+
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class EnvError extends Error {}
@@ -185,7 +202,7 @@ export class EnvError extends Error {}
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OTP_SECRET']) {
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OTP_SECRET', 'METRICS_TOKEN']) {
     if (raw[key] !== undefined) picked[key] = raw[key];
   }
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env';
+import { Metrics } from '../metrics/metrics';
 import { TRANSACTION_SQL } from './database.sql';
 import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
 
@@ -84,6 +85,10 @@ export interface TransactionOptions {
 
 const RETRYABLE = new Set<string>([PgError.DEADLOCK_DETECTED, PgError.SERIALIZATION_FAILURE]);
 const MAX_ATTEMPTS = 5;
+const RETRY_REASON: Record<string, string> = {
+  [PgError.DEADLOCK_DETECTED]: 'deadlock',
+  [PgError.SERIALIZATION_FAILURE]: 'serialization',
+};
 
 /**
  * The one owner of transaction boundaries. Work runs inside BEGIN … COMMIT with a bounded
@@ -98,7 +103,11 @@ export class Db implements Sql {
   private readonly lockTimeoutMs: number;
   private readonly pool: Pool;
 
-  constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<Env, true>) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
+  ) {
     this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     // pg emits 'error' on a checked-out client whose server goes away; with no listener that
@@ -109,6 +118,15 @@ export class Db implements Sql {
     this.pool.on('acquire', (client) => {
       if (!client.listeners('error').includes(onClientError)) client.on('error', onClientError);
     });
+  }
+
+  /** The pool's connections: open, idle, and requests waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
   }
 
   async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
@@ -136,6 +154,7 @@ export class Db implements Sql {
           (code === PgError.UNIQUE_VIOLATION &&
             options.retryOnConstraints?.includes(constraintName(err) ?? '') === true);
         if (retryable && attempt < MAX_ATTEMPTS) {
+          this.metrics.transactionRetries.inc({ reason: RETRY_REASON[code] ?? 'code_collision' });
           await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
           continue;
         }

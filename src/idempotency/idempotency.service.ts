@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { Env } from '../config/env';
 import { Db, Sql } from '../database/db';
+import { Metrics } from '../metrics/metrics';
 import {
   IdempotencyKeyBusyError,
   IdempotencyKeyReusedError,
@@ -62,6 +63,7 @@ export class IdempotencyService {
   constructor(
     private readonly db: Db,
     private readonly keys: IdempotencyRepository,
+    private readonly metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
     this.leaseMs = config.get('IDEMPOTENCY_LEASE_MS', { infer: true });
@@ -130,8 +132,12 @@ export class IdempotencyService {
       }
       const row = await this.keys.find(this.db, orgId, key);
       if (!row) continue; // purged between the two statements: try to claim it again
-      if (row.request_hash !== hash) throw new IdempotencyKeyReusedError();
+      if (row.request_hash !== hash) {
+        this.metrics.idempotency.inc({ event: 'reused' });
+        throw new IdempotencyKeyReusedError();
+      }
       if (row.response_status !== null && row.response_body !== null) {
+        this.metrics.idempotency.inc({ event: 'replayed' });
         return { status: row.response_status, body: row.response_body, replayed: true };
       }
       if (row.lease_expired) {
@@ -149,7 +155,10 @@ export class IdempotencyService {
         }
         continue;
       }
-      if (Date.now() >= deadline) throw new IdempotencyKeyBusyError();
+      if (Date.now() >= deadline) {
+        this.metrics.idempotency.inc({ event: 'busy' });
+        throw new IdempotencyKeyBusyError();
+      }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }

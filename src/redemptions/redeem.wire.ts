@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { batchStatus, v11Envelope } from '../capillary/envelope';
-import { itemStatus } from '../capillary/status-codes';
+import { ITEM_CODES, itemStatus } from '../capillary/status-codes';
+import { countSideEffects, Metrics } from '../metrics/metrics';
 import { rawJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { WireRequest } from '../capillary/wire-request';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
@@ -73,6 +74,7 @@ export class RedeemWire {
   constructor(
     private readonly redemptions: RedemptionService,
     private readonly idempotency: IdempotencyService,
+    private readonly metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
     this.maxBatch = config.get('MAX_BATCH', { infer: true });
@@ -97,11 +99,14 @@ export class RedeemWire {
           { principal, requestId, query, items },
           journal && storingJson(journal),
         );
+        const program = String(result.programId ?? 'none');
         const shown = result.items.map((i) => {
           if ('replayed' in i) {
             const stored = i.replayed as StoredItem;
             return { ok: stored.ok, json: rawJson(stored.json) };
           }
+          this.metrics.redemptions.inc({ code: ITEM_CODES[i.outcome].code, program });
+          countSideEffects(this.metrics, i.outcome);
           return { ok: i.outcome === 'REDEEMED', json: redeemItemJson(i) };
         });
         const successes = shown.filter((i) => i.ok).length;
@@ -130,6 +135,8 @@ export class RedeemWire {
       itemFromQuery(query),
       parseFields(ISREDEEMABLE_QUERY_FIELDS, query).issue_otp,
     );
+    countSideEffects(this.metrics, r.outcome);
+    if (r.issued) countSideEffects(this.metrics, 'VALIDATION_CODE_ISSUED');
     const ok = r.outcome === 'REDEEMABLE';
     return v11Envelope(batchStatus(ok ? 1 : 0, 1), {
       points: {

@@ -102,11 +102,15 @@ export interface ReplayedItem {
 export interface RedeemResult {
   items: (RedeemItemResult | ReplayedItem)[];
   failedItemHttpStatus: 200 | 400;
+  /** The program the request redeemed in (undefined when it named an unknown one). */
+  programId: number | undefined;
 }
 
 /** The dry run's verdict with what the till shows: value of the points at the program's ratio. */
 export interface RedeemableResult {
   outcome: Outcome;
+  /** A validation code was issued (issue_otp). */
+  issued: boolean;
   identity: CustomerIdentity;
   points: Decimal | undefined;
   value: Decimal;
@@ -172,7 +176,11 @@ export class RedemptionService {
           : await this.redeemItem(ctx, item, index, journal),
       );
     }
-    return { items, failedItemHttpStatus: ctx.config.failed_item_http_status };
+    return {
+      items,
+      failedItemHttpStatus: ctx.config.failed_item_http_status,
+      programId: ctx.program?.id,
+    };
   }
 
   private async context(
@@ -415,8 +423,9 @@ export class RedemptionService {
 
     let missedCallId: string | undefined;
     if (p.validation.kind === 'SMS') {
-      const valid = await this.codes.check(tx, this.codeCheck(ctx, p, p.validation.code, now));
-      if (!valid) return 'VALIDATION_CODE_INVALID';
+      const verdict = await this.codes.check(tx, this.codeCheck(ctx, p, p.validation.code, now));
+      if (verdict === 'LOCKED') return 'VALIDATION_CODE_LOCKED';
+      if (verdict === 'WRONG') return 'VALIDATION_CODE_INVALID';
     } else if (p.validation.kind === 'MISSED_CALL') {
       const since = new Date(now.getTime() - ctx.config.otp_validity_minutes * 60_000);
       missedCallId = await this.missedCalls.lockOpen(
@@ -502,6 +511,7 @@ export class RedemptionService {
     const points = item.points.ok ? item.points.points : undefined;
     return {
       outcome,
+      issued: issueOtp && outcome === 'REDEEMABLE',
       identity: customerIdentity(customer, item.customerEcho),
       points,
       value: outcome === 'REDEEMABLE' && points ? points.mul(ratio) : Decimal.ZERO,
@@ -524,7 +534,10 @@ export class RedemptionService {
     }
     // The one write a dry run keeps: a wrong code counts as an attempt, so codes cannot be
     // guessed through isredeemable without running into the lockout.
-    if (outcome === 'VALIDATION_CODE_INVALID' && p.validation.kind === 'SMS') {
+    if (
+      (outcome === 'VALIDATION_CODE_INVALID' || outcome === 'VALIDATION_CODE_LOCKED') &&
+      p.validation.kind === 'SMS'
+    ) {
       const check = this.codeCheck(ctx, p, p.validation.code, this.clock.now());
       await this.db.transaction((tx) => this.codes.check(tx, check));
     }

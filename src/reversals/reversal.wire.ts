@@ -11,6 +11,7 @@ import { Outcome } from '../common/outcome';
 import { parsePoints } from '../common/points-input';
 import { scalarText } from '../customers/identifier';
 import { Finished, IdempotencyService, ItemJournal } from '../idempotency/idempotency.service';
+import { countSideEffects, Metrics } from '../metrics/metrics';
 import { Reversed, ReversalService, ReverseRequest, ReverseResult } from './reversal.service';
 
 const HTTP_FOR: Partial<Record<Outcome, number>> = {
@@ -126,6 +127,7 @@ export class ReversalWire {
   constructor(
     private readonly reversals: ReversalService,
     private readonly idempotency: IdempotencyService,
+    private readonly metrics: Metrics,
   ) {}
 
   async reverse(
@@ -143,14 +145,17 @@ export class ReversalWire {
       async (journal) => {
         const stored = journal?.done(0) as StoredAnswer | undefined;
         if (stored) return { status: stored.status, body: stored.json, keep: true };
-        return finished(
-          await this.reversals.reverse(
-            principal,
-            requestId,
-            request,
-            journal && storingAnswer(journal),
-          ),
+        const result = await this.reversals.reverse(
+          principal,
+          requestId,
+          request,
+          journal && storingAnswer(journal),
         );
+        this.metrics.reversals.inc({
+          code: 'reversed' in result ? 200 : ITEM_CODES[result.outcome].code,
+        });
+        if (!('reversed' in result)) countSideEffects(this.metrics, result.outcome);
+        return finished(result);
       },
     );
     return WireResponse.from(response);

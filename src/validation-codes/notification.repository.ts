@@ -87,6 +87,17 @@ export class NotificationRepository {
     );
   }
 
+  /** Messages still to be sent, and how long the oldest has waited (for the metrics). */
+  async backlog(sql: Sql, now: Date): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+    const [row] = await sql.query<{ n: number; oldest: Date | null }>(
+      `SELECT count(*)::int AS n, min(created_at) AS oldest FROM notification
+        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL`,
+      [MAX_SEND_ATTEMPTS],
+    );
+    const age = row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+    return { backlog: row.n, oldestAgeSeconds: age };
+  }
+
   /** Leaving demo mode: the readable copies it kept of delivered (or abandoned) messages go. */
   async dropKeptTexts(tx: Sql, orgId: number): Promise<void> {
     await tx.query(

@@ -14,6 +14,9 @@ export interface CodeCheck {
   now: Date;
 }
 
+/** A presented code: good, not good, or not good because every live code is locked. */
+export type CodeVerdict = 'VALID' | 'WRONG' | 'LOCKED';
+
 const sameHash = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -26,7 +29,7 @@ export class ValidationCodeRepository {
    * told apart, codes could be guessed through it without meeting the lockout. Locks the
    * codes: call after the wallet lock (the fixed lock order).
    */
-  async check(tx: Sql, c: CodeCheck): Promise<boolean> {
+  async check(tx: Sql, c: CodeCheck): Promise<CodeVerdict> {
     const live = await tx.query<{
       id: string;
       code_hash: string;
@@ -46,14 +49,16 @@ export class ValidationCodeRepository {
         Decimal.of(r.points).gte(c.points) &&
         sameHash(r.code_hash, c.codeHash),
     );
-    if (good) return true;
+    if (good) return 'VALID';
+    // Every live code used up its tries: the customer is locked out until a new code.
+    const locked = live.length > 0 && live.every((r) => r.failed_attempts >= c.maxAttempts);
     if (live.length > 0) {
       await tx.query(
         `UPDATE validation_code SET failed_attempts = failed_attempts + 1 WHERE id = ANY($1::bigint[])`,
         [live.map((r) => r.id)],
       );
     }
-    return false;
+    return locked ? 'LOCKED' : 'WRONG';
   }
 
   /** A successful redemption uses up every live code of the customer and program. */

@@ -10,6 +10,7 @@ import { parsePoints } from '../common/points-input';
 import { customerIdentity } from '../customers/customer-identity';
 import { CustomerRow } from '../customers/customer.repository';
 import { IDENTIFIER_QUERY_FIELDS, pickIdentifier } from '../customers/identifier';
+import { countSideEffects, Metrics } from '../metrics/metrics';
 import { ValidationCodeService } from './validation-code.service';
 
 /** The validationcode query: who, how many points, which program. */
@@ -29,7 +30,10 @@ export const VALIDATION_CODE_QUERY_FIELDS = {
 /** `GET /v1.1/points/validationcode` on the wire. */
 @Injectable()
 export class ValidationCodeWire {
-  constructor(private readonly codes: ValidationCodeService) {}
+  constructor(
+    private readonly codes: ValidationCodeService,
+    private readonly metrics: Metrics,
+  ) {}
 
   async issue(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
     const respond = (outcome: Outcome, customer?: CustomerRow, points = '') =>
@@ -51,6 +55,7 @@ export class ValidationCodeWire {
       programId: program ? (parseId(program) ?? 'invalid') : undefined,
       points: parsed.ok ? parsed.points : parsed.outcome,
     });
+    countSideEffects(this.metrics, report.outcome);
     return respond(report.outcome, report.customer, report.points?.toString() ?? '');
   }
 }

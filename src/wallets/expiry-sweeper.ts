@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
+import { Metrics } from '../metrics/metrics';
 import { WalletRepository } from './wallet.repository';
 
 const WALLETS_PER_ROUND = 200;
@@ -21,6 +22,7 @@ export class ExpirySweeper extends PeriodicJob {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly wallets: WalletRepository,
+    private readonly metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
     super('expiry sweep', config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }));
@@ -38,11 +40,12 @@ export class ExpirySweeper extends PeriodicJob {
       const done = await this.db.transaction(async (tx) => {
         const wallet = await this.wallets.tryLockById(tx, walletId);
         if (!wallet) return false;
-        await this.wallets.sweep(tx, wallet, now, {
+        const { lapsed } = await this.wallets.sweep(tx, wallet, now, {
           type: 'system',
           id: null,
           requestId: 'expiry-sweeper',
         });
+        this.metrics.lotsExpired.inc(lapsed);
         return true;
       });
       if (done) swept++;

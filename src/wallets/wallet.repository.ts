@@ -89,6 +89,15 @@ export class WalletRepository {
     return rows.map((r) => r.wallet_id);
   }
 
+  /** How long the oldest lapsed lot not yet written off has waited, in seconds (0: none). */
+  async expiryLagSeconds(sql: Sql, now: Date): Promise<number> {
+    const [row] = await sql.query<{ oldest: Date | null }>(
+      `SELECT min(expires_at) AS oldest FROM lot WHERE remaining > 0 AND expires_at <= $1`,
+      [now],
+    );
+    return row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+  }
+
   /** Locks the wallet unless another transaction holds it (then undefined). */
   async tryLockById(tx: Sql, walletId: string): Promise<LockedWallet | undefined> {
     const [row] = await tx.query<WalletRow>(
@@ -181,12 +190,12 @@ export class WalletRepository {
     now: Date,
     actor: Actor,
     lots?: OpenLot[],
-  ): Promise<{ balance: Decimal; live: OpenLot[] }> {
+  ): Promise<{ balance: Decimal; live: OpenLot[]; lapsed: number }> {
     lots ??= await this.openLots(tx, wallet.id);
     const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
     const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
     wallet.balance = await this.expireLots(tx, wallet, lapsed, now, actor);
-    return { balance: wallet.balance, live };
+    return { balance: wallet.balance, live, lapsed: lapsed.length };
   }
 
   /** Adds a lot and its CREDIT ledger row. Returns the new lot id and balance. */

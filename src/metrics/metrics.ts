@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Env } from '../config/env';
+
+/** What the metrics read when they are scraped (set by the modules that own the data). */
+export interface MetricsSources {
+  pool(): { total: number; idle: number; waiting: number };
+  outbox(): Promise<{ backlog: number; oldestAgeSeconds: number }>;
+  expiryLagSeconds(): Promise<number>;
+}
+
+/**
+ * The service's Prometheus metrics (prom-client). Labels are bounded: item codes, route
+ * templates (never raw URLs), program ids, HTTP methods and statuses; no identifiers.
+ */
+@Injectable()
+export class Metrics {
+  readonly enabled: boolean;
+  readonly registry = new Registry();
+  private sources?: MetricsSources;
+
+  readonly redemptions = new Counter({
+    name: 'points_redemption_items_total',
+    help: 'Redemption items answered, by Capillary item code and program',
+    labelNames: ['code', 'program'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reversals = new Counter({
+    name: 'points_reversals_total',
+    help: 'Reversals answered, by code (200 reversed, else the v2 error code)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly validationCodes = new Counter({
+    name: 'points_validation_codes_total',
+    help: 'Validation codes issued, not issued (limit, no recipient), refused at redemption (wrong, expired, used) and locked out (too many tries)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly lockTimeouts = new Counter({
+    name: 'points_lock_wait_timeouts_total',
+    help: 'Answers 521: a wallet stayed locked past LOCK_TIMEOUT_MS',
+    registers: [this.registry],
+  });
+
+  readonly transactionRetries = new Counter({
+    name: 'points_transaction_retries_total',
+    help: 'Transactions run again after a deadlock, a serialization failure or a code collision',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly idempotency = new Counter({
+    name: 'points_idempotency_total',
+    help: 'Idempotency-Key outcomes: replayed answers, 409 (still running), 422 (other request)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly lotsExpired = new Counter({
+    name: 'points_lots_expired_total',
+    help: 'Lots written off by the expiry sweeper',
+    registers: [this.registry],
+  });
+
+  constructor(config: ConfigService<Env, true>) {
+    this.enabled = config.get('METRICS_ENABLED', { infer: true });
+    const sources = () => this.sources;
+    new Gauge({
+      name: 'points_db_pool_connections',
+      help: 'Database pool connections: total, idle, and requests waiting for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = sources()?.pool();
+        if (!pool) return;
+        this.set({ state: 'total' }, pool.total);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
+    // Registered in this order: collecting the backlog also sets the oldest age.
+    const oldest = new Gauge({
+      name: 'points_outbox_oldest_age_seconds',
+      help: 'Age of the oldest notification waiting to be sent (0: none)',
+      registers: [],
+    });
+    new Gauge({
+      name: 'points_outbox_backlog',
+      help: 'Notifications waiting to be sent',
+      registers: [this.registry],
+      async collect() {
+        const o = await sources()?.outbox();
+        if (!o) return;
+        this.set(o.backlog);
+        oldest.set(o.oldestAgeSeconds);
+      },
+    });
+    this.registry.registerMetric(oldest);
+    new Gauge({
+      name: 'points_expiry_lag_seconds',
+      help: 'How long the oldest lapsed lot has waited to be written off (0: none)',
+      registers: [this.registry],
+      async collect() {
+        const lag = await sources()?.expiryLagSeconds();
+        if (lag !== undefined) this.set(lag);
+      },
+    });
+    if (this.enabled) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Called once at start by the module that can read pool, outbox and lots. */
+  readFrom(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+}
+
+/** The counters an item outcome moves besides its own (lock waits, validation codes). */
+export function countSideEffects(metrics: Metrics, outcome: string): void {
+  if (outcome === 'WALLET_LOCKED') metrics.lockTimeouts.inc();
+  else if (outcome === 'VALIDATION_CODE_INVALID') metrics.validationCodes.inc({ event: 'refused' });
+  else if (outcome === 'VALIDATION_CODE_LOCKED')
+    metrics.validationCodes.inc({ event: 'locked_out' });
+  else if (outcome === 'VALIDATION_CODE_ISSUED' || outcome === 'VALIDATION_CODE_ISSUED_EMAIL')
+    metrics.validationCodes.inc({ event: 'issued' });
+  else if (outcome === 'VALIDATION_CODE_ISSUE_LIMIT' || outcome === 'VALIDATION_CODE_ISSUE_FAILED')
+    metrics.validationCodes.inc({ event: 'not_issued' });
+}
