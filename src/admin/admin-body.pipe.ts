@@ -51,3 +51,20 @@ export class AdminBodyPipe implements PipeTransform {
     return plainNumbers(value);
   }
 }
+
+/**
+ * A PATCH must change something: a body that names no field it knows is a 400 (after the
+ * class's pipes, which refused unknown fields and converted the known ones).
+ */
+@Injectable()
+export class NonEmptyPatchPipe implements PipeTransform {
+  transform(value: unknown): unknown {
+    const fields = typeof value === 'object' && value !== null ? Object.values(value) : [];
+    if (fields.every((v) => v === undefined)) {
+      throw ApiError.badRequest('Nothing to change: the body names no field', [
+        { field: '(body)', message: 'name at least one field to change' },
+      ]);
+    }
+    return value;
+  }
+}

@@ -20,7 +20,7 @@ import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ValidationError } from 'class-validator';
 import { ApiError, FieldError } from '../capillary/api-error';
-import { AdminBodyPipe } from './admin-body.pipe';
+import { AdminBodyPipe, NonEmptyPatchPipe } from './admin-body.pipe';
 import { AdminService } from './admin.service';
 import { AdminCreditWire, customerJson, customerWithWalletsJson, programJson } from './admin.wire';
 import {
@@ -86,7 +86,7 @@ export class AdminController {
   }
 
   @Patch('config')
-  patchConfig(@CurrentPrincipal() p: Principal, @Body() dto: OrgConfigPatchDto) {
+  patchConfig(@CurrentPrincipal() p: Principal, @Body(NonEmptyPatchPipe) dto: OrgConfigPatchDto) {
     return this.admin.patchConfig(p, dto);
   }
 
@@ -104,7 +104,7 @@ export class AdminController {
   async patchProgram(
     @CurrentPrincipal() p: Principal,
     @Param('id', id) programId: number,
-    @Body() dto: ProgramPatchDto,
+    @Body(NonEmptyPatchPipe) dto: ProgramPatchDto,
   ) {
     return programJson(await this.admin.patchProgram(p, programId, dto));
   }
@@ -138,7 +138,7 @@ export class AdminController {
   async patchCustomer(
     @CurrentPrincipal() p: Principal,
     @Param('id', id) customerId: number,
-    @Body() dto: CustomerPatchDto,
+    @Body(NonEmptyPatchPipe) dto: CustomerPatchDto,
   ) {
     return customerJson(await this.admin.patchCustomer(p, customerId, dto));
   }
@@ -168,7 +168,7 @@ export class AdminController {
   patchGroup(
     @CurrentPrincipal() p: Principal,
     @Param('id', id) groupId: number,
-    @Body() dto: GroupPatchDto,
+    @Body(NonEmptyPatchPipe) dto: GroupPatchDto,
   ) {
     return this.admin.patchGroup(p, groupId, dto);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashPassword } from '../auth/password';
+import { passwordVerifiers } from '../auth/password';
 import { Principal } from '../auth/principal';
 import { AccessGroupRow, TillRow, UserRepository } from '../auth/user.repository';
 import { Clock } from '../common/clock';
@@ -7,6 +7,7 @@ import { Decimal } from '../common/decimal';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { pickIdentifier } from '../customers/identifier';
+import { normalizeIdentifier, normalizeMobile } from '../customers/mobile';
 import { WalletSummaryRepository, WalletSummaryRow } from '../customers/wallet-summary.repository';
 import { Db, Sql } from '../database/db';
 import { constraintName, PgError, sqlState } from '../database/pg-errors';
@@ -184,7 +185,7 @@ export class AdminService {
     const row = await this.users
       .insertUser(this.db, principal.orgId, {
         username: dto.username,
-        passwordHash: await hashPassword(dto.password),
+        verifiers: await passwordVerifiers(dto.password),
         accessGroupId: group.id,
       })
       .catch((err: unknown) => conflict(err, { app_user_username_key: 'Username is taken' }));
@@ -212,15 +213,23 @@ export class AdminService {
         },
       ]);
     }
-    return this.customers.insert(this.db, principal.orgId, dto).catch((err: unknown) =>
-      conflict(err, {
-        customer_mobile: 'A customer with this mobile exists',
-        customer_email: 'A customer with this email exists',
-        customer_external_id: 'A customer with this external_id exists',
-        customer_card_number: 'A customer with this card_number exists',
-        customer_card_external_id: 'A customer with this card_external_id exists',
-      }),
-    );
+    const mobile = dto.mobile && (await this.mobileOf(principal.orgId, dto.mobile));
+    return this.customers
+      .insert(this.db, principal.orgId, { ...dto, mobile })
+      .catch((err: unknown) =>
+        conflict(err, {
+          customer_mobile: 'A customer with this mobile exists',
+          customer_email: 'A customer with this email exists',
+          customer_external_id: 'A customer with this external_id exists',
+          customer_card_number: 'A customer with this card_number exists',
+          customer_card_external_id: 'A customer with this card_external_id exists',
+        }),
+      );
+  }
+
+  /** A mobile number as typed, in the org's one form. */
+  private async mobileOf(orgId: number, typed: string): Promise<string> {
+    return normalizeMobile(typed, await this.settings.config(orgId));
   }
 
   private async customerOr404(sql: Sql, orgId: number, id: number): Promise<CustomerRow> {
@@ -274,7 +283,12 @@ export class AdminService {
         throw new InvalidRequestError('customer needs an identifier', [
           { field: 'customer', message: 'no usable identifier' },
         ]);
-      const customer = await this.customers.findByIdentifier(this.db, orgId, identifier);
+      const rules = await this.settings.config(orgId);
+      const customer = await this.customers.findByIdentifier(
+        this.db,
+        orgId,
+        normalizeIdentifier(identifier, rules),
+      );
       if (!customer) throw new NotFoundError('Customer not found');
       owner = { customerId: customer.id };
     }
@@ -373,8 +387,9 @@ export class AdminService {
     return group;
   }
 
-  async recordMissedCall(principal: Principal, mobile: string) {
+  async recordMissedCall(principal: Principal, typed: string) {
     const at = this.clock.now();
+    const mobile = await this.mobileOf(principal.orgId, typed);
     const id = await this.missedCalls.record(this.db, principal.orgId, mobile, at);
     return { id, mobile, called_at: at };
   }

@@ -7,7 +7,7 @@ import { SignInBudget } from '../rate-limit/sign-in-budget';
 import { BasicCredentials } from './basic-credentials';
 import { CredentialCache } from './credential-cache';
 import { FairQueue, QueueFullError } from './fair-queue';
-import { DUMMY_HASH, verifyPassword, wireSecretToMd5 } from './password';
+import { DUMMY_HASH, verifyPassword, wireSecret } from './password';
 import { Principal } from './principal';
 import { SignInBusyError, SignInThrottledError } from './sign-in-errors';
 import { UserCredentialRow, UserRepository } from './user.repository';
@@ -102,8 +102,11 @@ export class AuthService {
       // The lookup waits its turn with the hash: a flood's lookups must not fill the pool.
       [user, valid] = await this.hashing.run(address, async () => {
         const row = await this.users.findActive(this.db, username);
-        // Unknown users are checked against a dummy hash: both failures cost the same.
-        const ok = await verifyPassword(row?.password_hash ?? DUMMY_HASH, wireSecretToMd5(secret));
+        // Unknown users, and a form the user has no verifier for, are checked against a
+        // dummy hash: every failure costs the same.
+        const { form, digest } = wireSecret(secret);
+        const stored = form === 'sha256' ? row?.password_hash_sha256 : row?.password_hash;
+        const ok = await verifyPassword(stored ?? DUMMY_HASH, digest);
         return [row, ok] as const;
       });
     } catch (err) {

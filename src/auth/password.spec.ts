@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DUMMY_HASH, hashPassword, md5Hex, verifyPassword, wireSecretToMd5 } from './password';
+import {
+  DUMMY_HASH,
+  hashPassword,
+  md5Hex,
+  passwordVerifiers,
+  verifyPassword,
+  wireSecret,
+  wireSecretToMd5,
+} from './password';
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
@@ -82,5 +90,34 @@ describe('hashPassword / verifyPassword', () => {
   it('the dummy hash matches nothing', async () => {
     expect(await verifyPassword(DUMMY_HASH, md5('demo.pass'))).toBe(false);
     expect(await verifyPassword(DUMMY_HASH, md5(''))).toBe(false);
+  });
+});
+
+describe('wireSecret / passwordVerifiers', () => {
+  const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+  it('tells the forms apart: 64 hex digits SHA-256, 32 MD5, anything else a password', () => {
+    expect(wireSecret(sha256('demo.pass'))).toEqual({
+      form: 'sha256',
+      digest: sha256('demo.pass'),
+    });
+    expect(wireSecret(sha256('demo.pass').toUpperCase())).toEqual({
+      form: 'sha256',
+      digest: sha256('demo.pass'),
+    });
+    expect(wireSecret(md5('demo.pass').toUpperCase())).toEqual({
+      form: 'md5',
+      digest: md5('demo.pass'),
+    });
+    expect(wireSecret('demo.pass')).toEqual({ form: 'md5', digest: md5('demo.pass') });
+  });
+
+  it('one verifier per form: each checks its own digest and not the other', async () => {
+    const v = await passwordVerifiers('demo.pass');
+    expect(await verifyPassword(v.md5, md5('demo.pass'))).toBe(true);
+    expect(await verifyPassword(v.sha256, sha256('demo.pass'))).toBe(true);
+    expect(await verifyPassword(v.sha256, md5('demo.pass'))).toBe(false);
+    expect(await verifyPassword(v.md5, sha256('demo.pass'))).toBe(false);
+    expect(v.sha256).not.toContain(sha256('demo.pass'));
   });
 });

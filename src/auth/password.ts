@@ -33,11 +33,38 @@ export function wireSecretToMd5(secret: string): string {
   return /^[0-9a-fA-F]{32}$/.test(secret) ? secret.toLowerCase() : md5Hex(secret);
 }
 
-/** Stored form: scrypt of the MD5 hex, `scrypt$N$r$p$salt$hash` (base64). */
-export async function hashPassword(plain: string): Promise<string> {
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The forms a Basic secret arrives in, and the digest each is checked as. */
+export type SecretForm = 'md5' | 'sha256';
+
+/**
+ * Which verifier a Basic secret is checked against: 32 hex digits are the MD5 form
+ * (Capillary's clients), 64 the SHA-256 form (another client family), anything else is a
+ * password as typed, checked in its MD5 form.
+ */
+export function wireSecret(secret: string): { form: SecretForm; digest: string } {
+  if (/^[0-9a-fA-F]{64}$/.test(secret)) return { form: 'sha256', digest: secret.toLowerCase() };
+  return { form: 'md5', digest: wireSecretToMd5(secret) };
+}
+
+async function scryptOf(digest: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(md5Hex(plain), salt, N, R, P);
+  const key = await scryptAsync(digest, salt, N, R, P);
   return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/** Stored form: scrypt of the MD5 hex, `scrypt$N$r$p$salt$hash` (base64). */
+export function hashPassword(plain: string): Promise<string> {
+  return scryptOf(md5Hex(plain));
+}
+
+/** One slow verifier per accepted form, derived from the password when it is set. */
+export async function passwordVerifiers(plain: string): Promise<Record<SecretForm, string>> {
+  const [md5, sha256] = await Promise.all([scryptOf(md5Hex(plain)), scryptOf(sha256Hex(plain))]);
+  return { md5, sha256 };
 }
 
 export async function verifyPassword(stored: string, md5hex: string): Promise<boolean> {

@@ -8,6 +8,8 @@ export interface UserCredentialRow {
   org_id: number;
   username: string;
   password_hash: string;
+  /** The SHA-256 form's verifier; null for users whose password was set before it existed. */
+  password_hash_sha256: string | null;
   points_level: Level;
   customer_level: Level;
   admin_level: Level;
@@ -35,7 +37,7 @@ export class UserRepository {
   /** An active user by username (usernames are unique across orgs: Basic auth has no org). */
   async findActive(sql: Sql, username: string): Promise<UserCredentialRow | undefined> {
     const [row] = await sql.query<UserCredentialRow>(
-      `SELECT u.id, u.org_id, u.username, u.password_hash,
+      `SELECT u.id, u.org_id, u.username, u.password_hash, u.password_hash_sha256,
               g.points_level, g.customer_level, g.admin_level
          FROM app_user u JOIN access_group g ON g.id = u.access_group_id
         WHERE u.username = $1 AND u.active`,
@@ -92,12 +94,16 @@ export class UserRepository {
   async insertUser(
     sql: Sql,
     orgId: number,
-    u: { username: string; passwordHash: string; accessGroupId: number },
+    u: {
+      username: string;
+      verifiers: { md5: string; sha256: string };
+      accessGroupId: number;
+    },
   ): Promise<{ id: number; created_at: Date }> {
     const [row] = await sql.query<{ id: number; created_at: Date }>(
-      `INSERT INTO app_user (org_id, username, password_hash, access_group_id)
-       VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-      [orgId, u.username, u.passwordHash, u.accessGroupId],
+      `INSERT INTO app_user (org_id, username, password_hash, password_hash_sha256, access_group_id)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
+      [orgId, u.username, u.verifiers.md5, u.verifiers.sha256, u.accessGroupId],
     );
     return row;
   }

@@ -28,6 +28,10 @@ export const ITEM_CODES: Record<Outcome, ItemCode> = {
   MISSED_CALL_DISABLED: no(823, 'Missed call validation is not enabled'),
   VALIDATION_REQUIRED: no(824, 'Validation cannot be skipped for this organization'),
   INVALID_REDEMPTION_TIME: no(859, 'Invalid redemption time'),
+  REDEMPTION_TIME_OUT_OF_RANGE: no(
+    859,
+    'Redemption time must be after 2000-01-01 and at most a day from now',
+  ),
   INVALID_PRECISION: no(878, 'Invalid decimal precision in points redeemed'),
   DUPLICATE_EXTERNAL_REFERENCE: no(744, 'External reference number is already used'),
   WALLET_LOCKED: no(521, 'Points are locked by another request; retry'),

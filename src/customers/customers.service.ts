@@ -3,7 +3,9 @@ import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db';
 import { CustomerRepository, CustomerRow } from './customer.repository';
+import { OrgSettings } from '../programs/org-settings';
 import { CustomerIdentifier } from './identifier';
+import { normalizeIdentifier } from './mobile';
 import { RedemptionHistoryRepository, RedemptionHistoryRow } from './redemption-history.repository';
 import { WalletSummaryRepository, WalletSummaryRow } from './wallet-summary.repository';
 
@@ -36,6 +38,7 @@ export class CustomersService {
     private readonly summaries: WalletSummaryRepository,
     private readonly history: RedemptionHistoryRepository,
     private readonly clock: Clock,
+    private readonly settings: OrgSettings,
   ) {}
 
   private async lookup(
@@ -43,7 +46,12 @@ export class CustomersService {
     selector: CustomerSelector,
   ): Promise<CustomerRow | CustomerNotFound> {
     if (typeof selector === 'string') return { outcome: 'MISSING_CUSTOMER_IDENTIFIER' };
-    const customer = await this.customers.findByIdentifier(this.db, principal.orgId, selector);
+    const rules = await this.settings.config(principal.orgId);
+    const customer = await this.customers.findByIdentifier(
+      this.db,
+      principal.orgId,
+      normalizeIdentifier(selector, rules),
+    );
     return customer ?? { outcome: 'CUSTOMER_NOT_FOUND' };
   }
 

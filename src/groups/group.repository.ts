@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerRepository } from '../customers/customer.repository';
 import { identifierFromTypeValue } from '../customers/identifier';
+import { MobileRules, normalizeIdentifier } from '../customers/mobile';
 import { parseId } from '../common/ids';
 import { Sql } from '../database/db';
 
@@ -48,7 +49,12 @@ export class GroupRepository {
   constructor(private readonly customers: CustomerRepository) {}
 
   /** The group that Capillary's user_group2_* parameters name, in their order of precedence. */
-  async resolve(sql: Sql, orgId: number, selector: GroupSelector): Promise<Group | undefined> {
+  async resolve(
+    sql: Sql,
+    orgId: number,
+    selector: GroupSelector,
+    mobiles: MobileRules,
+  ): Promise<Group | undefined> {
     if (Object.values(selector).some((v) => typeof v === 'string' && v.includes('\u0000')))
       return undefined;
     let rows: GroupRow[] = [];
@@ -75,7 +81,13 @@ export class GroupRepository {
           selector.primaryIdentifierValue,
         );
         if (!identifier) return undefined;
-        primaryId = (await this.customers.findByIdentifier(sql, orgId, identifier))?.id;
+        primaryId = (
+          await this.customers.findByIdentifier(
+            sql,
+            orgId,
+            normalizeIdentifier(identifier, mobiles),
+          )
+        )?.id;
       }
       if (primaryId === undefined) return undefined;
       rows = await sql.query<GroupRow>(
@@ -87,8 +99,11 @@ export class GroupRepository {
     return rows[0] && toGroup(rows[0]);
   }
 
-  /** The single group a customer belongs to (for `group_redemption: true` without a selector). */
-  async onlyGroupOf(sql: Sql, orgId: number, customerId: number): Promise<Group | undefined> {
+  /**
+   * The groups a customer belongs to, at most two (for `group_redemption: true` without a
+   * selector, which names the one group, if there is exactly one).
+   */
+  async groupsOf(sql: Sql, orgId: number, customerId: number): Promise<Group[]> {
     const rows = await sql.query<GroupRow>(
       `SELECT ${COLUMNS} FROM customer_group g
         WHERE g.org_id = $1 AND (g.primary_customer_id = $2
@@ -96,7 +111,7 @@ export class GroupRepository {
         LIMIT 2`,
       [orgId, customerId],
     );
-    return rows.length === 1 ? toGroup(rows[0]) : undefined;
+    return rows.map(toGroup);
   }
 
   /** A group with its member ids (the primary member among them). */

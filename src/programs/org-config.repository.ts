@@ -12,6 +12,10 @@ export interface OrgConfig {
   missed_call_enabled: boolean;
   enable_group_programs_redemption: boolean;
   failed_item_http_status: 200 | 400;
+  /** Prefixed to a mobile number of the national length (e.g. 91). */
+  default_country_code: string;
+  /** Digits of a national mobile number (e.g. 10). */
+  national_number_length: number;
   /** Outbox texts stay readable to the org's admins (for trying the flow without an SMS gateway). */
   demo_mode: boolean;
 }
@@ -28,6 +32,8 @@ export const ORG_CONFIG_FIELDS = [
   'enable_group_programs_redemption',
   'failed_item_http_status',
   'demo_mode',
+  'default_country_code',
+  'national_number_length',
 ] as const satisfies readonly (keyof OrgConfig)[];
 
 @Injectable()

@@ -10,6 +10,7 @@ import { Env } from '../config/env';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { customerIdentity, CustomerIdentity } from '../customers/customer-identity';
 import { CustomerIdentifier } from '../customers/identifier';
+import { normalizeIdentifier } from '../customers/mobile';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
 import { ItemJournal } from '../idempotency/idempotency.service';
@@ -135,6 +136,12 @@ class Rollback extends Error {
 }
 
 const REDEMPTION_CODE_LENGTH = 6;
+const EARLIEST_REDEMPTION_TIME = Date.UTC(2000, 0, 1);
+const LATEST_AHEAD_MS = 24 * 3600_000;
+
+/** A till's clock may be off, but not by years: from 2000-01-01 to a day from now. */
+const redemptionTimeInRange = (t: Date, now: Date): boolean =>
+  t.getTime() >= EARLIEST_REDEMPTION_TIME && t.getTime() <= now.getTime() + LATEST_AHEAD_MS;
 const RETRY_ON_CODE_COLLISION = { retryOnConstraints: ['redemption_org_id_code_key'] };
 
 @Injectable()
@@ -315,8 +322,15 @@ export class RedemptionService {
   private precheck(ctx: RequestContext, item: RedeemItem): Checked | Outcome {
     const sound = checkItem(item);
     if (typeof sound === 'string') return sound;
+    if (
+      sound.redemptionTime instanceof Date &&
+      !redemptionTimeInRange(sound.redemptionTime, this.clock.now())
+    )
+      return 'REDEMPTION_TIME_OUT_OF_RANGE';
     if (!ctx.program) return 'UNKNOWN_PROGRAM';
-    return { item: sound, program: ctx.program };
+    // Mobiles are looked up (and queued for their wallet) in the org's one form.
+    const customer = normalizeIdentifier(sound.customer, ctx.config);
+    return { item: { ...sound, customer }, program: ctx.program };
   }
 
   /**
@@ -338,14 +352,21 @@ export class RedemptionService {
     if (item.customFields.some((f) => !ctx.customFieldNames.has(f.name)))
       return fail('UNKNOWN_CUSTOM_FIELD');
 
-    const isGroup = isGroupRedemption(ctx, item);
+    let isGroup = isGroupRedemption(ctx, item);
+    // A body's group_redemption: true names the customer's one group; a customer in none
+    // redeems from their own wallet (a shop client sends the flag on every redemption).
+    const groupsOfCustomer =
+      isGroup && !ctx.query.group ? await this.groups.groupsOf(this.db, orgId, customer.id) : [];
+    if (isGroup && !ctx.query.group && groupsOfCustomer.length === 0) isGroup = false;
     if (ctx.config.enable_group_programs_redemption && !isGroup)
       return fail('GROUP_REDEMPTION_REQUIRED');
     let group: Group | undefined;
     if (isGroup) {
       group = ctx.query.group
-        ? await this.groups.resolve(this.db, orgId, ctx.query.group)
-        : await this.groups.onlyGroupOf(this.db, orgId, customer.id);
+        ? await this.groups.resolve(this.db, orgId, ctx.query.group, ctx.config)
+        : groupsOfCustomer.length === 1
+          ? groupsOfCustomer[0]
+          : undefined;
       if (!group) return fail('GROUP_NOT_FOUND');
       if (!group.redemptionEnabled) return fail('GROUP_REDEMPTION_DISABLED');
       if (!(await this.groups.isMember(this.db, group, customer.id)))

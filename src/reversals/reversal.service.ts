@@ -6,6 +6,8 @@ import { Decimal } from '../common/decimal';
 import { Outcome } from '../common/outcome';
 import { CustomerRepository } from '../customers/customer.repository';
 import { identifierFromTypeValue } from '../customers/identifier';
+import { normalizeIdentifier } from '../customers/mobile';
+import { OrgSettings } from '../programs/org-settings';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { WalletRepository } from '../wallets/wallet.repository';
@@ -48,6 +50,7 @@ export class ReversalService {
     private readonly reversals: ReversalRepository,
     private readonly wallets: WalletRepository,
     private readonly customers: CustomerRepository,
+    private readonly settings: OrgSettings,
   ) {}
 
   /**
@@ -111,8 +114,14 @@ export class ReversalService {
       return 'INVALID_PRECISION';
     if (request.identifier) {
       const identifier = identifierFromTypeValue(request.identifier.type, request.identifier.value);
+      const rules = await this.settings.config(principal.orgId);
       const customer =
-        identifier && (await this.customers.findByIdentifier(this.db, principal.orgId, identifier));
+        identifier &&
+        (await this.customers.findByIdentifier(
+          this.db,
+          principal.orgId,
+          normalizeIdentifier(identifier, rules),
+        ));
       if (!customer || customer.id !== redemption.customerId) return 'IDENTIFIER_MISMATCH';
     }
     return { redemption };

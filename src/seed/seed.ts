@@ -1,4 +1,4 @@
-import { hashPassword } from '../auth/password';
+import { passwordVerifiers } from '../auth/password';
 import { UserRepository } from '../auth/user.repository';
 import { Decimal } from '../common/decimal';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -85,7 +85,7 @@ export async function seedDemo(tx: Sql, repos = seedRepositories()): Promise<{ c
     for (const u of org.users) {
       await repos.users.insertUser(tx, orgId, {
         username: u.username,
-        passwordHash: await hashPassword(u.password),
+        verifiers: await passwordVerifiers(u.password),
         accessGroupId: groups.get(u.group)!,
       });
     }

@@ -6,6 +6,7 @@ import { Decimal } from '../common/decimal';
 import { Outcome } from '../common/outcome';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { CustomerIdentifier } from '../customers/identifier';
+import { normalizeIdentifier } from '../customers/mobile';
 import { Db } from '../database/db';
 import { OrgConfig } from '../programs/org-config.repository';
 import { OrgSettings } from '../programs/org-settings';
@@ -52,12 +53,16 @@ export class ValidationCodeService {
       points: Decimal | Outcome;
     },
   ): Promise<IssueReport> {
-    const [customer, program, config] = await Promise.all([
-      this.customers.findByIdentifier(this.db, principal.orgId, request.identifier),
+    const config = await this.settings.config(principal.orgId);
+    const [customer, program] = await Promise.all([
+      this.customers.findByIdentifier(
+        this.db,
+        principal.orgId,
+        normalizeIdentifier(request.identifier, config),
+      ),
       request.programId === 'invalid'
         ? undefined
         : this.settings.program(principal.orgId, request.programId),
-      this.settings.config(principal.orgId),
     ]);
     if (!customer) return { outcome: 'CUSTOMER_NOT_FOUND' };
     if (!program) return { outcome: 'UNKNOWN_PROGRAM', customer };

@@ -62,6 +62,21 @@ export async function credit(
   return { lotId: String(out.lot.id), balance: out.balance };
 }
 
+/** Creates a till (or admin) with this password in an access group of demo (must succeed). */
+export async function createTill(
+  t: TestApp,
+  username: string,
+  password: string,
+  accessGroup = 'Default',
+): Promise<void> {
+  const res = await admin(t, 'post', '/admin/tills', {
+    username,
+    password,
+    access_group: accessGroup,
+  });
+  if (res.status !== 201) throw new Error(`create till: ${res.status} ${res.text}`);
+}
+
 let customerSeq = 0;
 
 /** Creates a customer with a unique mobile and optional lots; returns id and mobile. */

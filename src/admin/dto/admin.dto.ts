@@ -26,6 +26,10 @@ import { IsDecimalField } from './decimal.decorators';
  */
 const Optional = (): PropertyDecorator => ValidateIf((_: unknown, v: unknown) => v !== undefined);
 
+/** A mobile number as a person types it: digits with +, spaces, dashes, dots, parentheses. */
+const MOBILE_AS_TYPED = /^(?=(?:\D*\d){6,20}\D*$)\+?[0-9 ().-]{6,40}$/;
+const MOBILE_MESSAGE = 'mobile must be 6-20 digits (+, spaces, dashes and parentheses allowed)';
+
 /** A database id: a positive 32-bit integer. */
 const Id = (): PropertyDecorator => applyDecorators(IsInt(), Min(1), Max(MAX_ID));
 
@@ -76,6 +80,22 @@ export class OrgConfigPatchDto {
   @Optional()
   @IsIn([200, 400])
   failed_item_http_status?: 200 | 400;
+
+  @ApiPropertyOptional({
+    example: '91',
+    description: 'country code put before a mobile number of the national length',
+  })
+  @Optional()
+  @IsString()
+  @Matches(/^[0-9]{1,4}$/, { message: 'default_country_code must be 1-4 digits' })
+  default_country_code?: string;
+
+  @ApiPropertyOptional({ minimum: 4, maximum: 14, example: 10 })
+  @Optional()
+  @IsInt()
+  @Min(4)
+  @Max(14)
+  national_number_length?: number;
 
   @ApiPropertyOptional({
     description:
@@ -137,7 +157,7 @@ export class CustomerCreateDto {
   @ApiPropertyOptional()
   @Optional()
   @IsString()
-  @Matches(/^\+?[0-9]{6,20}$/, { message: 'mobile must be 6-20 digits' })
+  @Matches(MOBILE_AS_TYPED, { message: MOBILE_MESSAGE })
   mobile?: string;
   @ApiPropertyOptional() @Optional() @IsEmail() @Length(3, 200) email?: string;
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, 200) external_id?: string;
@@ -212,7 +232,7 @@ export class GroupMemberDto {
 export class MissedCallDto {
   @ApiProperty()
   @IsString()
-  @Matches(/^\+?[0-9]{6,20}$/, { message: 'mobile must be 6-20 digits' })
+  @Matches(MOBILE_AS_TYPED, { message: MOBILE_MESSAGE })
   mobile!: string;
 }
 
