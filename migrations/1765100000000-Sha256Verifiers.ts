@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A second slow verifier per user, for clients that send the SHA-256 hex of the password as
  * the Basic secret. Users created before have none (it cannot be derived from the stored
- * verifier): they accept that form once their password is set again.
+ * verifier): they do not accept that form until the till is created again with a password.
  */
 export class Sha256Verifiers1765100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {

@@ -43,6 +43,8 @@ export class MobileNumbersNormalised1765200000000 implements MigrationInterface 
         FROM org_config oc
        WHERE oc.org_id = m.org_id
          AND pg_temp.normalised_mobile(m.mobile, oc.default_country_code, oc.national_number_length) <> '';
+
+      DROP FUNCTION pg_temp.normalised_mobile(text, text, integer);
     `);
   }
 

@@ -88,11 +88,18 @@ export class AdminCreditWire {
       principal.orgId,
       idempotencyKey,
       hash,
-      async (journal) => ({
-        status: HttpStatus.CREATED,
-        body: stringifyWireJson(creditJson(await this.admin.credit(plan, journal))),
-        keep: true,
-      }),
+      async (journal) => {
+        // Recorded by an earlier version as its finished answer: replayed as it is.
+        const earlier = journal?.done(0) as { json?: unknown; status?: number } | undefined;
+        if (typeof earlier?.json === 'string') {
+          return { status: earlier.status ?? HttpStatus.CREATED, body: earlier.json, keep: true };
+        }
+        return {
+          status: HttpStatus.CREATED,
+          body: stringifyWireJson(creditJson(await this.admin.credit(plan, journal))),
+          keep: true,
+        };
+      },
     );
     return WireResponse.from(response);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /** Another live process owns the embedded database of this data folder. */
 export class EmbeddedDatabaseInUseError extends Error {
@@ -9,7 +9,8 @@ export class EmbeddedDatabaseInUseError extends Error {
     super(
       `The embedded PostgreSQL in ${dataDir} belongs to another running process (pid ${ownerPid}). ` +
         'Only the process that started it uses and stops it: stop that process first, or give ' +
-        'this one a data folder of its own with EMBEDDED_PG_DIR (and EMBEDDED_PG_PORT).',
+        'this one a data folder of its own with EMBEDDED_PG_DIR (and EMBEDDED_PG_PORT). ' +
+        `If no such process runs, remove ${dataDir}.owner.`,
     );
   }
 }
@@ -21,7 +22,7 @@ interface OwnerRecord {
 }
 
 /** A process's start time from /proc; null where there is no /proc. */
-function startTimeOf(pid: number): string | null {
+export function startTimeOf(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 22, counted after the command name (which may hold spaces) in parentheses.
@@ -50,34 +51,61 @@ function read(file: string): OwnerRecord | undefined {
   }
 }
 
+const same = (a: OwnerRecord | undefined, b: OwnerRecord | undefined): boolean =>
+  a !== undefined && b !== undefined && a.pid === b.pid && a.started === b.started;
+
+const ignoreMissing = (fn: () => void): void => {
+  try {
+    fn();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+};
+
 /**
- * Makes this process the one owner of the embedded database in `dataDir`, through a lock
- * file beside the folder (`<folder>.owner`, created exclusively). A live owner makes this
- * throw EmbeddedDatabaseInUseError before anything is touched; a dead one's file (the owner
- * was killed) is taken over. `release` removes the file if it is still this process's.
+ * Makes this process the one owner of the embedded database in `dataDir`, through a claim
+ * beside the folder (`<folder>.owner`). The claim appears whole or not at all (written aside,
+ * then hard-linked into place, which fails if one exists). A live owner makes this throw
+ * EmbeddedDatabaseInUseError before anything is touched. A dead owner's claim (the owner was
+ * killed) is moved aside atomically and checked: of two processes recovering at once, one
+ * takes it over and the other then meets a live owner. `release` removes the claim if it is
+ * still this process's.
  */
 export function claimEmbeddedDatabase(dataDir: string): { release(): void } {
   const file = `${dataDir}.owner`;
   const mine: OwnerRecord = { pid: process.pid, started: startTimeOf(process.pid) };
-  const text = JSON.stringify(mine);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+  const draft = `${file}.${process.pid}`;
+  writeFileSync(draft, JSON.stringify(mine), { mode: 0o600 });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkSync(draft, file);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
+      }
+      const owner = read(file);
+      if (owner && isAlive(owner)) throw new EmbeddedDatabaseInUseError(dataDir, owner.pid);
+      const aside = `${file}.stale-${process.pid}`;
+      try {
+        renameSync(file, aside);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone moved it first
+        throw err;
+      }
+      const moved = read(aside);
+      if (owner !== undefined && !same(moved, owner)) {
+        // Between our read and the move, another process put its own live claim here: back.
+        ignoreMissing(() => linkSync(aside, file));
+      }
+      ignoreMissing(() => unlinkSync(aside));
     }
-    const owner = read(file);
-    if (owner && owner.pid !== process.pid && isAlive(owner)) {
-      throw new EmbeddedDatabaseInUseError(dataDir, owner.pid);
-    }
-    // A stale claim: its owner is gone. Removed, then claimed afresh (exclusively: of two
-    // processes recovering at once, one wins and the other meets a live owner).
-    unlinkSync(file);
+  } finally {
+    ignoreMissing(() => unlinkSync(draft));
   }
   return {
     release: () => {
-      if (read(file)?.pid === process.pid) unlinkSync(file);
+      if (same(read(file), mine)) ignoreMissing(() => unlinkSync(file));
     },
   };
 }

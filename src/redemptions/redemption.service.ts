@@ -214,13 +214,14 @@ export class RedemptionService {
     index: number,
     journal: ItemJournal | undefined,
   ): Promise<RedeemItemResult> {
-    const checked = this.precheck(ctx, item);
+    const prechecked = this.precheck(ctx, item);
     let result: RedeemItemResult;
-    if (typeof checked === 'string') {
-      result = this.failure(item, undefined, checked);
+    if (typeof prechecked === 'string') {
+      result = this.failure(item, undefined, prechecked);
     } else {
+      const checked = await this.withoutEmptyGroupFlag(ctx, prechecked);
       try {
-        result = isGroupRedemption(ctx, item)
+        result = isGroupRedemption(ctx, checked.item)
           ? await this.redeemFromGroup(ctx, checked, index, journal)
           : await this.redeemOwn(ctx, checked, index, journal);
       } catch (err) {
@@ -318,6 +319,20 @@ export class RedemptionService {
     return this.failure(r.item, r.customer, r.outcome);
   }
 
+  /**
+   * A body's `group_redemption: true` for a customer in no group redeems from their own
+   * wallet (a shop client sends the flag on every redemption), through the own-wallet path:
+   * in turn with the wallet's other requests, and with the customer read under its lock.
+   */
+  private async withoutEmptyGroupFlag(ctx: RequestContext, checked: Checked): Promise<Checked> {
+    if (ctx.query.group || !checked.item.groupRedemption) return checked;
+    const orgId = ctx.principal.orgId;
+    const customer = await this.customers.findByIdentifier(this.db, orgId, checked.item.customer);
+    if (!customer || (await this.groups.groupsOf(this.db, orgId, customer.id)).length > 0)
+      return checked;
+    return { ...checked, item: { ...checked.item, groupRedemption: false } };
+  }
+
   /** The checks that need neither the database nor the customer. */
   private precheck(ctx: RequestContext, item: RedeemItem): Checked | Outcome {
     const sound = checkItem(item);
@@ -352,20 +367,19 @@ export class RedemptionService {
     if (item.customFields.some((f) => !ctx.customFieldNames.has(f.name)))
       return fail('UNKNOWN_CUSTOM_FIELD');
 
-    let isGroup = isGroupRedemption(ctx, item);
-    // A body's group_redemption: true names the customer's one group; a customer in none
-    // redeems from their own wallet (a shop client sends the flag on every redemption).
-    const groupsOfCustomer =
-      isGroup && !ctx.query.group ? await this.groups.groupsOf(this.db, orgId, customer.id) : [];
-    if (isGroup && !ctx.query.group && groupsOfCustomer.length === 0) isGroup = false;
+    const isGroup = isGroupRedemption(ctx, item);
     if (ctx.config.enable_group_programs_redemption && !isGroup)
       return fail('GROUP_REDEMPTION_REQUIRED');
     let group: Group | undefined;
     if (isGroup) {
+      // The body's flag names the customer's one group (1632 for several).
+      const theirs = ctx.query.group
+        ? undefined
+        : await this.groups.groupsOf(this.db, orgId, customer.id);
       group = ctx.query.group
         ? await this.groups.resolve(this.db, orgId, ctx.query.group, ctx.config)
-        : groupsOfCustomer.length === 1
-          ? groupsOfCustomer[0]
+        : theirs?.length === 1
+          ? theirs[0]
           : undefined;
       if (!group) return fail('GROUP_NOT_FOUND');
       if (!group.redemptionEnabled) return fail('GROUP_REDEMPTION_DISABLED');

@@ -18,8 +18,8 @@ async function run(): Promise<void> {
         database: 'points',
       });
   const ds = new DataSource(dataSourceOptions(env.DATABASE_URL ?? embedded!.url, 2));
-  await ds.initialize();
   try {
+    await ds.initialize();
     await runMigrations(ds);
     const runner = ds.createQueryRunner();
     await runner.startTransaction();
@@ -42,7 +42,7 @@ async function run(): Promise<void> {
       await runner.release();
     }
   } finally {
-    await ds.destroy();
+    if (ds.isInitialized) await ds.destroy();
     await embedded?.stop();
   }
 }

@@ -37,18 +37,20 @@ export class ExpirySweeper extends PeriodicJob {
     const now = this.clock.now();
     let swept = 0;
     for (const walletId of await this.wallets.dueForExpiry(this.db, now, WALLETS_PER_ROUND)) {
-      const done = await this.db.transaction(async (tx) => {
+      const lapsed = await this.db.transaction(async (tx) => {
         const wallet = await this.wallets.tryLockById(tx, walletId);
-        if (!wallet) return false;
-        const { lapsed } = await this.wallets.sweep(tx, wallet, now, {
+        if (!wallet) return undefined;
+        const swept = await this.wallets.sweep(tx, wallet, now, {
           type: 'system',
           id: null,
           requestId: 'expiry-sweeper',
         });
-        this.metrics.lotsExpired.inc(lapsed);
-        return true;
+        return swept.lapsed;
       });
-      if (done) swept++;
+      if (lapsed === undefined) continue;
+      // Counted once committed.
+      this.metrics.lotsExpired.inc(lapsed);
+      swept++;
     }
     if (swept > 0) this.logger.log(`expired lots in ${swept} wallets`);
     return swept;
