@@ -63,7 +63,7 @@ export function hashPassword(plain: string): Promise<string> {
 
 /** One slow verifier per accepted form, derived from the password when it is set. */
 export async function passwordVerifiers(plain: string): Promise<Record<SecretForm, string>> {
-  const [md5, sha256] = await Promise.all([scryptOf(md5Hex(plain)), scryptOf(sha256Hex(plain))]);
+  const [md5, sha256] = await Promise.all([hashPassword(plain), scryptOf(sha256Hex(plain))]);
   return { md5, sha256 };
 }
 

@@ -32,13 +32,18 @@ export function startTimeOf(pid: number): string | null {
   }
 }
 
-function isAlive(owner: OwnerRecord): boolean {
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+export function processExists(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
+    return true;
   } catch (err) {
-    // EPERM: it exists but belongs to another user, so it is alive.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function isAlive(owner: OwnerRecord): boolean {
+  if (!processExists(owner.pid)) return false;
   return owner.started === null || startTimeOf(owner.pid) === owner.started;
 }
 

@@ -6,7 +6,7 @@ import { dirname, parse, resolve } from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecretFile } from '../common/secret-file';
 import { EMBEDDED_SQL } from './database.sql';
-import { claimEmbeddedDatabase, startTimeOf } from './embedded-owner';
+import { claimEmbeddedDatabase, processExists, startTimeOf } from './embedded-owner';
 
 function readCommand(pid: number): string {
   try {
@@ -102,15 +102,6 @@ async function ensurePassword(
   );
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Called only by the folder's owner: a postmaster still running here was left behind by an
  * owner that was killed outright. It is asked to shut down (fast shutdown: committed data is
@@ -120,13 +111,13 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   const pidFile = resolve(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !processExists(pid)) return;
   // A pid from a stale file may belong to another process by now: only a postgres is asked.
   const command = startTimeOf(pid) === null ? 'postgres' : readCommand(pid);
   if (!command.includes('postgres')) return;
   log(`stopping an orphaned embedded postgres (pid ${pid})`);
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && processExists(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**

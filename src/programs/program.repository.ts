@@ -14,7 +14,7 @@ export interface Program {
   pointsCurrencyRatio: Decimal;
 }
 
-export interface ProgramRow {
+interface ProgramRow {
   id: number;
   org_id: number;
   name: string;
@@ -26,10 +26,10 @@ export interface ProgramRow {
   points_currency_ratio: string;
 }
 
-export const PROGRAM_COLUMNS = `id, org_id, name, is_default, min_redeem, max_redeem,
+const PROGRAM_COLUMNS = `id, org_id, name, is_default, min_redeem, max_redeem,
   redeem_multiple_of, decimal_places, points_currency_ratio`;
 
-export function toProgram(r: ProgramRow): Program {
+function toProgram(r: ProgramRow): Program {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -43,16 +43,8 @@ export function toProgram(r: ProgramRow): Program {
   };
 }
 
-/** A program's rules as an admin sets them (decimals as their exact text). */
-export interface ProgramFields {
-  name: string;
-  is_default: boolean;
-  min_redeem: string;
-  max_redeem: string | null;
-  redeem_multiple_of: string | null;
-  decimal_places: number;
-  points_currency_ratio: string;
-}
+/** A program's rules as an admin sets them (decimals as their exact text): its row's columns. */
+export type ProgramFields = Omit<ProgramRow, 'id' | 'org_id'>;
 
 export const PROGRAM_FIELDS = [
   'name',
