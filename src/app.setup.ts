@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { METHODS } from 'node:http';
 import { NextFunction, Request, Response } from 'express';
 import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
-import { jsonBodyMiddleware } from './capillary/json-body.middleware';
+import { wireBodyMiddleware } from './capillary/wire-body.middleware';
 import { Metrics } from './metrics/metrics';
 
 export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
@@ -74,7 +74,7 @@ export function configureApp(app: INestApplication, bodyLimit: string): void {
   });
   const metrics = app.get(Metrics);
   if (metrics.enabled) app.use(requestDurations(metrics));
-  app.use(jsonBodyMiddleware(bodyLimit));
+  app.use(wireBodyMiddleware(bodyLimit));
   app.useGlobalFilters(new CapillaryExceptionFilter(allowedMethodsOf(app)));
 
   const openApi = new DocumentBuilder()

@@ -20,7 +20,7 @@ import { sqlState } from '../database/pg-errors';
 import { requestIdOf } from '../common/request-id';
 import { ApiError } from './api-error';
 import { status, v11Envelope, v2Errors } from './envelope';
-import { sendJson } from './send-json';
+import { sendWire } from './send-wire';
 
 const MESSAGES: Record<number, string> = {
   400: 'Bad request',
@@ -30,7 +30,7 @@ const MESSAGES: Record<number, string> = {
   405: 'Method not allowed',
   409: 'Conflict',
   413: 'Request body too large',
-  415: 'Unsupported content type: send application/json',
+  415: 'Unsupported content type: send application/json (or XML on the till API)',
   422: 'Unprocessable request',
   429: 'Too many requests: rate limit exceeded',
   500: 'Internal server error',
@@ -60,7 +60,7 @@ export class CapillaryExceptionFilter implements ExceptionFilter {
       return;
     }
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    sendJson(res, error.httpStatus, this.body(error, req));
+    sendWire(res, error.httpStatus, this.body(error, req));
   }
 
   private body(error: ApiError, req: Request): unknown {

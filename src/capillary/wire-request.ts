@@ -2,6 +2,8 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
 import { Principal } from '../auth/principal';
 import { requestIdOf } from '../common/request-id';
+import { bodyFormatOf } from './wire-body.middleware';
+import { WireFormat } from './wire-format';
 
 /** Everything a write endpoint's edge reads from the HTTP request. */
 export interface WireRequest {
@@ -9,6 +11,8 @@ export interface WireRequest {
   requestId: string;
   query: Record<string, unknown>;
   body: unknown;
+  /** XML bodies arrive as `{rootElement: content}`, every leaf a string. */
+  bodyFormat: WireFormat;
   idempotencyKey: string | undefined;
 }
 
@@ -21,6 +25,7 @@ export const FromWire = createParamDecorator((_: unknown, ctx: ExecutionContext)
     requestId: requestIdOf(req),
     query: req.query,
     body: req.body,
+    bodyFormat: bodyFormatOf(req),
     idempotencyKey: Array.isArray(key) ? key[0] : key,
   };
 });

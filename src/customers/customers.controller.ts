@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiWireFormat } from '../capillary/wire-format';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ApiQueryFields } from '../capillary/wire-schema';
@@ -12,6 +13,7 @@ export class CustomersController {
 
   @Get('get')
   @ApiQueryFields(CUSTOMER_QUERY_FIELDS)
+  @ApiWireFormat()
   @RequirePermission('customer', 'read')
   @ApiOperation({ summary: 'A customer with loyalty points and per-program summaries' })
   get(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {
@@ -20,6 +22,7 @@ export class CustomersController {
 
   @Get('redemptions')
   @ApiQueryFields(REDEMPTIONS_QUERY_FIELDS)
+  @ApiWireFormat()
   @RequirePermission('customer', 'read')
   @ApiOperation({ summary: "A customer's redemptions, newest first, with their reversals" })
   redemptions(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>) {

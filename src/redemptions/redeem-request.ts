@@ -289,9 +289,10 @@ export function parseRedeemBody(body: unknown, maxBatch: number): RedeemItem[] {
   const redeem = isObject(root) ? root.redeem : undefined;
   const list = Array.isArray(redeem) ? redeem : isObject(redeem) ? [redeem] : undefined;
   if (!list || list.length === 0) {
-    throw ApiError.badRequest('Body must be {"root":{"redeem":[{…}]}} with at least one item', [
-      { field: 'root.redeem', message: 'required: an object or a non-empty array of objects' },
-    ]);
+    throw ApiError.badRequest(
+      'Body must be {"root":{"redeem":[{…}]}} (in XML <root><redeem>…</redeem></root>) with at least one item',
+      [{ field: 'root.redeem', message: 'required: an object or a non-empty array of objects' }],
+    );
   }
   if (list.length > maxBatch) {
     throw new ApiError(

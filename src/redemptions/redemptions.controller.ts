@@ -1,5 +1,6 @@
 import { applyDecorators, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiWireFormat } from '../capillary/wire-format';
 import { RequirePermission } from '../auth/decorators';
 import { FromWire, WireRequest } from '../capillary/wire-request';
 import { ApiBodyFields, ApiQueryFields, parseFields } from '../capillary/wire-schema';
@@ -20,6 +21,7 @@ const RedeemDocs = () =>
     ApiBodyFields(REDEEM_BODY_SCHEMA),
     ApiHeader({ name: 'Idempotency-Key', required: false }),
     ApiQueryFields(REDEEM_QUERY_FIELDS),
+    ApiWireFormat(true),
   );
 
 @ApiTags('v1.1 points')
@@ -53,6 +55,7 @@ export class RedemptionsController {
     summary: 'Dry-run the redeem checks (nothing written); issue_otp=true also issues a code',
   })
   @ApiQueryFields({ ...ISREDEEMABLE_QUERY_FIELDS, ...REDEEM_QUERY_FIELDS })
+  @ApiWireFormat()
   isRedeemable(@FromWire() request: WireRequest) {
     return this.wire.isRedeemable(request);
   }

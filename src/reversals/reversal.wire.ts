@@ -1,11 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
 import { ApiError } from '../capillary/api-error';
 import { v2Errors } from '../capillary/envelope';
 import { ITEM_CODES } from '../capillary/status-codes';
 import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { field, objectSchema, parseFields } from '../capillary/wire-schema';
+import { WireFormat } from '../capillary/wire-format';
+import { WireRequest } from '../capillary/wire-request';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Outcome } from '../common/outcome';
 import { parsePoints } from '../common/points-input';
@@ -60,8 +61,17 @@ export const REVERSE_FIELDS = {
 
 export const REVERSE_BODY_SCHEMA = objectSchema(REVERSE_FIELDS);
 
-/** The v2 body into a request: ids and amount as clients send them (numbers or strings). */
-export function parseReverseBody(body: unknown): ReverseRequest {
+/**
+ * The v2 body into a request: ids and amount as clients send them (numbers or strings). In
+ * XML the same fields sit under `<root>`.
+ */
+export function parseReverseBody(document: unknown, format: WireFormat = 'json'): ReverseRequest {
+  const body = format === 'xml' && isObject(document) ? document.root : document;
+  if (format === 'xml' && !isObject(body)) {
+    throw ApiError.badRequest(
+      'XML body must be <root> holding <redemptionId> or <externalReferenceNumber>',
+    );
+  }
   if (!isObject(body)) {
     throw ApiError.badRequest(
       'Body must be a JSON object with redemptionId or externalReferenceNumber',
@@ -130,13 +140,14 @@ export class ReversalWire {
     private readonly metrics: Metrics,
   ) {}
 
-  async reverse(
-    principal: Principal,
-    requestId: string,
-    body: unknown,
-    idempotencyKey: string | undefined,
-  ): Promise<WireResponse> {
-    const request = parseReverseBody(body);
+  async reverse({
+    principal,
+    requestId,
+    body,
+    bodyFormat,
+    idempotencyKey,
+  }: WireRequest): Promise<WireResponse> {
+    const request = parseReverseBody(body, bodyFormat);
     const hash = () => requestFingerprint('reverse', '/v2/points/reverse', {}, body);
     const response = await this.idempotency.run(
       principal.orgId,

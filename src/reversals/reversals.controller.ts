@@ -1,9 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
-import { requestIdOf } from '../common/request-id';
-import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
-import { Principal } from '../auth/principal';
+import { ApiWireFormat } from '../capillary/wire-format';
+import { RequirePermission } from '../auth/decorators';
+import { FromWire, WireRequest } from '../capillary/wire-request';
 import { ApiBodyFields } from '../capillary/wire-schema';
 import { REVERSE_BODY_SCHEMA, ReversalWire } from './reversal.wire';
 
@@ -17,13 +16,9 @@ export class ReversalsController {
   @RequirePermission('points', 'write')
   @ApiOperation({ summary: 'Reverse a redemption, fully or partly, back to its original lots' })
   @ApiBodyFields(REVERSE_BODY_SCHEMA)
+  @ApiWireFormat(true)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  reverse(
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey?: string,
-  ) {
-    return this.wire.reverse(principal, requestIdOf(req), body, idempotencyKey);
+  reverse(@FromWire() request: WireRequest) {
+    return this.wire.reverse(request);
   }
 }

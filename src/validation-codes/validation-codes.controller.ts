@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiWireFormat } from '../capillary/wire-format';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ApiQueryFields } from '../capillary/wire-schema';
@@ -12,6 +13,7 @@ export class ValidationCodesController {
 
   @Get('validationcode')
   @ApiQueryFields(VALIDATION_CODE_QUERY_FIELDS)
+  @ApiWireFormat()
   // It sends a message and spends the customer's issue budget: a write.
   @RequirePermission('points', 'write')
   @ApiOperation({ summary: 'Issue a validation code (OTP) to the customer by SMS or e-mail' })
