@@ -45,7 +45,21 @@ describe('OpenAPI document at /docs/openapi.json', () => {
     ['/v1.1/customer/get', 'get', CUSTOMER_QUERY_FIELDS],
     ['/v1.1/customer/redemptions', 'get', REDEMPTIONS_QUERY_FIELDS],
   ])('%s %s documents exactly the query parameters its parser reads', (path, method, fields) => {
-    expect(queryOf(path, method).sort()).toEqual(Object.keys(fields).sort());
+    // `format` is read by the reply's format negotiation (capillary/wire-format.ts).
+    expect(queryOf(path, method).sort()).toEqual([...Object.keys(fields), 'format'].sort());
+  });
+
+  it.each([
+    ['/v1.1/points/redeem', 'post'],
+    ['/v2/points/reverse', 'post'],
+  ])('%s %s takes JSON or XML bodies', (path, method) => {
+    const content = (paths[path][method].requestBody as { content: Record<string, unknown> })
+      .content;
+    expect(Object.keys(content).sort()).toEqual([
+      'application/json',
+      'application/xml',
+      'text/xml',
+    ]);
   });
 
   it('the redeem item documents exactly the fields the parser reads', () => {
