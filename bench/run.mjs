@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: redemption throughput and latency of the service against the same
- * transaction issued straight from `pg`, the cost of authentication with and without the
- * credential cache, and the service's peak memory. Writes bench/results/latest.json and
+ * transaction issued straight from `pg`, XML redemptions against JSON ones, the cost of
+ * authentication with and without the credential cache and of metrics, and the service's
+ * peak memory. Writes bench/results/latest.json and
  * bench/results/latest.svg. See the Benchmarks section of the README.
  */
 import { existsSync } from 'node:fs';
@@ -58,6 +59,7 @@ const TARGETS = {
   hotP99VsRaw: 3,
   cachedVsCheapHash: 0.9,
   metricsOnVsOff: 0.95,
+  xmlVsJson: 0.8,
   peakRssMb: 250,
 };
 
@@ -90,7 +92,7 @@ async function measureHttp(
   service,
   id,
   label,
-  { target, connections, till, requests, warmup },
+  { target, connections, till, requests, warmup, format = 'json' },
   round = 0,
   rounds = settings.rounds,
 ) {
@@ -105,6 +107,7 @@ async function measureHttp(
       target,
       customers: settings.customers,
       points: Number(settings.pointsPerRequest),
+      format,
       username: till.username,
       password: till.password,
       // Unique per run: every request's external_reference_number is new.
@@ -224,6 +227,13 @@ function evaluate(byId, memory, integrity) {
     }
     targets.push({ name, measured, pass: checks.every(Boolean) });
   }
+  const xml = byId.get('xml-spread-16');
+  targets.push({
+    name: `XML: redeem in XML ≥ ${TARGETS.xmlVsJson}× the same in JSON (spread 16), zero errors`,
+    measured: `${xml.vsJson.median}×${rangeText(xml.vsJson)}, median ${xml.rps} vs ${byId.get('json-spread-16').rps} req/s, ${xml.errors} errors, ${codeCount(xml.otherCodes)} item codes other than 800`,
+    pass:
+      xml.vsJson.median >= TARGETS.xmlVsJson && xml.errors === 0 && codeCount(xml.otherCodes) === 0,
+  });
   const metricsCost = byId.get('metrics-on').vsOff;
   targets.push({
     name: `metrics: with metrics ≥ ${TARGETS.metricsOnVsOff}× without (cost ≤ ${Math.round((1 - TARGETS.metricsOnVsOff) * 100)}%)`,
@@ -337,6 +347,29 @@ async function main() {
           ),
       );
     }
+  }
+
+  // XML against JSON: the same redemption as the XML clients send it, on the same instance,
+  // paired per round like the raw runs.
+  const spread16On = (id, label, format) => (round) => () =>
+    measureHttp(
+      service,
+      id,
+      label,
+      {
+        target: 'spread',
+        connections: 16,
+        till: DEMO_TILL,
+        requests: settings.requestsPerScenario,
+        warmup: settings.warmup,
+        format,
+      },
+      round,
+    );
+  const jsonRun = spread16On('json-spread-16', 'JSON redeem (spread 16)', 'json');
+  const xmlRun = spread16On('xml-spread-16', 'XML redeem (spread 16)', 'xml');
+  for (let round = 1; round <= settings.rounds; round++) {
+    await pair(round, jsonRun(round), xmlRun(round));
   }
 
   const instances = [{ name: 'redemption scenarios', ...service.memory() }];
@@ -465,12 +498,16 @@ async function main() {
   }
   const authCached = byId.get('auth-cached');
   authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
+  const xmlRuns = byId.get('xml-spread-16');
+  xmlRuns.vsJson = pairedRatio(xmlRuns, byId.get('json-spread-16'), (r) => r.rps);
   const metricsOn = byId.get('metrics-on');
   metricsOn.vsOff = pairedRatio(metricsOn, byId.get('metrics-off'), (r) => r.rps);
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
   const order = [
     ...SHAPES.flatMap(([t, c]) => [`raw-${t}-${c}`, `service-${t}-${c}`]),
+    'json-spread-16',
+    'xml-spread-16',
     'auth-cached',
     'auth-nocache-cheap',
     'auth-nocache-scrypt',

@@ -16,6 +16,7 @@ const ratioText = (s) => {
   if (s.vsRaw !== undefined) return pairedText(s.vsRaw, 'raw');
   if (s.vsCheapHash !== undefined) return pairedText(s.vsCheapHash, 'cheap hash');
   if (s.vsOff !== undefined) return pairedText(s.vsOff, 'metrics off');
+  if (s.vsJson !== undefined) return pairedText(s.vsJson, 'JSON');
   return '';
 };
 
@@ -71,7 +72,7 @@ export function printTargets(targets) {
   for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured}`);
 }
 
-const COLORS = { raw: '#9a9a9a', service: '#2f6db0', auth: '#d9822b' };
+const COLORS = { raw: '#9a9a9a', service: '#2f6db0', xml: '#5a9e4b', auth: '#d9822b' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function niceMax(value) {
@@ -133,6 +134,13 @@ export function renderSvg(results) {
         { series: 'service', value: byId.get(`service-${shape}`)?.[metric] },
       ],
     })),
+    {
+      label: 'JSON · XML',
+      bars: [
+        { series: 'service', value: byId.get('json-spread-16')?.[metric] },
+        { series: 'xml', value: byId.get('xml-spread-16')?.[metric] },
+      ],
+    },
     ...auth.map(([id, label]) => ({
       label,
       bars: [{ series: 'auth', value: byId.get(id)?.[metric] }],
@@ -142,11 +150,12 @@ export function renderSvg(results) {
   const legend = [
     ['raw', 'raw pg transaction'],
     ['service', 'service over HTTP'],
+    ['xml', 'service, XML'],
     ['auth', 'service, spread · 16, auth variants'],
   ]
     .map(
       ([series, text], i) =>
-        `<rect x="${250 + i * 180}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${268 + i * 180}" y="22" class="a">${text}</text>`,
+        `<rect x="${200 + i * 150}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${218 + i * 150}" y="22" class="a">${text}</text>`,
     )
     .join('\n');
   const m = results.machine;

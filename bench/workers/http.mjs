@@ -1,6 +1,7 @@
 /**
  * The service through the full stack: autocannon POSTs /v1.1/points/redeem, each request
- * with its own external_reference_number and (spread) a random customer.
+ * with its own external_reference_number and (spread) a random customer; in JSON, or with
+ * `format: 'xml'` as the XML clients send it (XML body, `format=xml`, XML answer).
  */
 import { randomInt } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -9,6 +10,20 @@ import { md5Hex, summarize } from '../lib/util.mjs';
 import { serveWorker } from '../lib/workers.mjs';
 
 const ITEM_CODE = /"item_status":\{[^}]*"code":(\d+)/;
+const XML_ITEM_CODE = /<item_status><success>\w+<\/success><code>(\d+)<\/code>/;
+
+/** One redeem item as the body of the request's format. */
+function body(format, item) {
+  if (format !== 'xml') return JSON.stringify({ root: { redeem: item } });
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><root><redeem>` +
+    `<points_redeemed>${item.points_redeemed}</points_redeemed>` +
+    `<customer><mobile>${item.customer.mobile}</mobile></customer>` +
+    `<transaction_number>${item.transaction_number}</transaction_number>` +
+    `<external_reference_number>${item.external_reference_number}</external_reference_number>` +
+    `</redeem></root>`
+  );
+}
 
 function cannon(options, onResponse) {
   return new Promise((resolve, reject) => {
@@ -24,6 +39,8 @@ async function run(p, warm) {
   let seq = 0;
   const codes = {};
   let counting = false;
+  const xml = p.format === 'xml';
+  const itemCode = xml ? XML_ITEM_CODE : ITEM_CODE;
   const options = (amount) => ({
     url: p.baseUrl,
     connections: p.connections,
@@ -33,26 +50,22 @@ async function run(p, warm) {
     requests: [
       {
         method: 'POST',
-        path: REDEEM_PATH,
-        headers: { authorization, 'content-type': 'application/json' },
+        path: xml ? `${REDEEM_PATH}&format=xml` : REDEEM_PATH,
+        headers: { authorization, 'content-type': xml ? 'text/xml' : 'application/json' },
         setupRequest: (req) => {
           seq += 1;
           const mobile = p.target === 'hot' ? HOT_MOBILE : spreadMobile(1 + randomInt(p.customers));
-          req.body = JSON.stringify({
-            root: {
-              redeem: {
-                points_redeemed: p.points,
-                customer: { mobile },
-                transaction_number: `bill-${seq}`,
-                external_reference_number: `${p.ernPrefix}-${seq}`,
-              },
-            },
+          req.body = body(p.format, {
+            points_redeemed: p.points,
+            customer: { mobile },
+            transaction_number: `bill-${seq}`,
+            external_reference_number: `${p.ernPrefix}-${seq}`,
           });
           return req;
         },
         onResponse: (status, body) => {
           if (!counting) return;
-          const code = ITEM_CODE.exec(body)?.[1] ?? `http ${status}`;
+          const code = itemCode.exec(body)?.[1] ?? `http ${status}`;
           codes[code] = (codes[code] ?? 0) + 1;
         },
       },
