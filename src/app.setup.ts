@@ -6,6 +6,7 @@ import { NextFunction, Request, Response } from 'express';
 import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
 import { wireBodyMiddleware } from './capillary/wire-body.middleware';
 import { Metrics } from './metrics/metrics';
+import { consoleDir, serveConsole } from './console-assets';
 
 export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
 
@@ -74,6 +75,7 @@ export function configureApp(app: INestApplication, bodyLimit: string): void {
   });
   const metrics = app.get(Metrics);
   if (metrics.enabled) app.use(requestDurations(metrics));
+  app.use('/console', serveConsole(consoleDir()));
   app.use(wireBodyMiddleware(bodyLimit));
   app.useGlobalFilters(new CapillaryExceptionFilter(allowedMethodsOf(app)));
 

@@ -745,6 +745,42 @@ describe('security', () => {
         body: () => ({ name: 'denied_field' }),
       },
       { method: 'get', route: '/admin/ledger/verify', path: () => '/admin/ledger/verify' },
+      {
+        method: 'patch',
+        route: '/admin/tills/:id',
+        path: () => '/admin/tills/1',
+        body: () => ({ active: false }),
+      },
+      {
+        method: 'get',
+        route: '/admin/customers',
+        path: () => `/admin/customers?q=${DEMO_MOBILE}`,
+      },
+      {
+        method: 'get',
+        route: '/admin/customers/:id/lots',
+        path: () => `/admin/customers/${demo.customerId}/lots`,
+      },
+      {
+        method: 'get',
+        route: '/admin/customers/:id/ledger',
+        path: () => `/admin/customers/${demo.customerId}/ledger`,
+      },
+      {
+        method: 'get',
+        route: '/admin/customers/:id/redemptions',
+        path: () => `/admin/customers/${demo.customerId}/redemptions`,
+      },
+      {
+        method: 'post',
+        route: '/admin/redemptions/:code/reverse',
+        path: () => '/admin/redemptions/ZZZZZZ/reverse',
+        body: () => ({}),
+      },
+      { method: 'get', route: '/admin/stats', path: () => '/admin/stats' },
+      { method: 'get', route: '/admin/audit', path: () => '/admin/audit' },
+      { method: 'get', route: '/admin/groups', path: () => '/admin/groups' },
+      { method: 'get', route: '/admin/missed-calls', path: () => '/admin/missed-calls' },
     ];
 
     it('the table covers every /admin route the application serves', () => {

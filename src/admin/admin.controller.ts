@@ -8,14 +8,11 @@ import {
   Patch,
   Post,
   Query,
-  Req,
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MAX_ID } from '../common/ids';
-import { requestIdOf } from '../common/request-id';
 import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ValidationError } from 'class-validator';
@@ -35,8 +32,21 @@ import {
   OrgConfigPatchDto,
   ProgramCreateDto,
   ProgramPatchDto,
+  AdminReverseDto,
   TillCreateDto,
+  TillPatchDto,
 } from './dto/admin.dto';
+import { AdminCall, Caller } from './admin-call';
+import { ConsoleService } from './console.service';
+import {
+  auditPageJson,
+  ledgerPageJson,
+  lotJson,
+  redemptionPageJson,
+  reversedJson,
+  statsJson,
+} from './console.wire';
+import { ApiPageQuery, intQuery, optionalText, pageQuery, text } from './admin-query';
 
 function flattenErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
@@ -78,6 +88,7 @@ export class AdminController {
   constructor(
     private readonly admin: AdminService,
     private readonly credits: AdminCreditWire,
+    private readonly console: ConsoleService,
   ) {}
 
   @Get('config')
@@ -86,7 +97,7 @@ export class AdminController {
   }
 
   @Patch('config')
-  patchConfig(@CurrentPrincipal() p: Principal, @Body(NonEmptyPatchPipe) dto: OrgConfigPatchDto) {
+  patchConfig(@Caller() p: AdminCall, @Body(NonEmptyPatchPipe) dto: OrgConfigPatchDto) {
     return this.admin.patchConfig(p, dto);
   }
 
@@ -96,13 +107,13 @@ export class AdminController {
   }
 
   @Post('programs')
-  async createProgram(@CurrentPrincipal() p: Principal, @Body() dto: ProgramCreateDto) {
+  async createProgram(@Caller() p: AdminCall, @Body() dto: ProgramCreateDto) {
     return programJson(await this.admin.createProgram(p, dto));
   }
 
   @Patch('programs/:id')
   async patchProgram(
-    @CurrentPrincipal() p: Principal,
+    @Caller() p: AdminCall,
     @Param('id', id) programId: number,
     @Body(NonEmptyPatchPipe) dto: ProgramPatchDto,
   ) {
@@ -119,13 +130,94 @@ export class AdminController {
     return this.admin.listTills(p);
   }
 
+  @Patch('tills/:id')
+  patchTill(
+    @Caller() p: AdminCall,
+    @Param('id', id) tillId: number,
+    @Body(NonEmptyPatchPipe) dto: TillPatchDto,
+  ) {
+    return this.admin.patchTill(p, tillId, dto);
+  }
+
   @Post('tills')
-  createTill(@CurrentPrincipal() p: Principal, @Body() dto: TillCreateDto) {
+  createTill(@Caller() p: AdminCall, @Body() dto: TillCreateDto) {
     return this.admin.createTill(p, dto);
   }
 
+  @Get('customers')
+  @ApiQuery({ name: 'q', description: 'an id, or any identifier (a mobile in any shape)' })
+  async searchCustomers(@CurrentPrincipal() p: Principal, @Query('q') q?: unknown) {
+    return (await this.console.searchCustomers(p, text(q, 'q', 200))).map(customerJson);
+  }
+
+  @Get('customers/:id/lots')
+  async customerLots(@CurrentPrincipal() p: Principal, @Param('id', id) customerId: number) {
+    return (await this.console.openLots(p, customerId)).map(lotJson);
+  }
+
+  @Get('customers/:id/ledger')
+  @ApiPageQuery()
+  async customerLedger(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) customerId: number,
+    @Query('before') before?: unknown,
+    @Query('limit') limit?: unknown,
+  ) {
+    const cursor = pageQuery(before, limit, 20);
+    return ledgerPageJson(await this.console.ledger(p, customerId, cursor.before, cursor.limit));
+  }
+
+  @Get('customers/:id/redemptions')
+  @ApiPageQuery()
+  async customerRedemptions(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) customerId: number,
+    @Query('before') before?: unknown,
+    @Query('limit') limit?: unknown,
+  ) {
+    const cursor = pageQuery(before, limit, 20);
+    return redemptionPageJson(
+      await this.console.redemptions(p, customerId, cursor.before, cursor.limit),
+    );
+  }
+
+  @Post('redemptions/:code/reverse')
+  @HttpCode(200)
+  async reverse(@Caller() p: AdminCall, @Param('code') code: string, @Body() dto: AdminReverseDto) {
+    if (!/^[A-Za-z0-9]{6}$/.test(code)) throw ApiError.notFound(`Redemption ${code} not found`);
+    return reversedJson(await this.console.reverse(p, code, dto.points));
+  }
+
+  @Get('stats')
+  @ApiQuery({ name: 'hours', required: false, description: '1-168, default 24' })
+  async stats(@CurrentPrincipal() p: Principal, @Query('hours') hours?: unknown) {
+    return statsJson(await this.console.stats(p, intQuery(hours, 'hours', 1, 168) ?? 24));
+  }
+
+  @Get('audit')
+  @ApiPageQuery()
+  @ApiQuery({ name: 'action', required: false })
+  @ApiQuery({ name: 'target_type', required: false })
+  @ApiQuery({ name: 'target_id', required: false })
+  async audit(
+    @CurrentPrincipal() p: Principal,
+    @Query('before') before?: unknown,
+    @Query('limit') limit?: unknown,
+    @Query('action') action?: unknown,
+    @Query('target_type') targetType?: unknown,
+    @Query('target_id') targetId?: unknown,
+  ) {
+    const cursor = pageQuery(before, limit, 50);
+    const filter = {
+      action: optionalText(action, 'action'),
+      targetType: optionalText(targetType, 'target_type'),
+      targetId: optionalText(targetId, 'target_id'),
+    };
+    return auditPageJson(await this.console.audit(p, filter, cursor.before, cursor.limit));
+  }
+
   @Post('customers')
-  async createCustomer(@CurrentPrincipal() p: Principal, @Body() dto: CustomerCreateDto) {
+  async createCustomer(@Caller() p: AdminCall, @Body() dto: CustomerCreateDto) {
     return customerJson(await this.admin.createCustomer(p, dto));
   }
 
@@ -136,7 +228,7 @@ export class AdminController {
 
   @Patch('customers/:id')
   async patchCustomer(
-    @CurrentPrincipal() p: Principal,
+    @Caller() p: AdminCall,
     @Param('id', id) customerId: number,
     @Body(NonEmptyPatchPipe) dto: CustomerPatchDto,
   ) {
@@ -146,16 +238,20 @@ export class AdminController {
   @Post('points/credit')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   credit(
-    @CurrentPrincipal() p: Principal,
-    @Req() req: Request,
+    @Caller() p: AdminCall,
     @Body() dto: CreditDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.credits.credit(p, requestIdOf(req), dto, idempotencyKey);
+    return this.credits.credit(p, dto, idempotencyKey);
+  }
+
+  @Get('groups')
+  listGroups(@CurrentPrincipal() p: Principal) {
+    return this.admin.listGroups(p);
   }
 
   @Post('groups')
-  createGroup(@CurrentPrincipal() p: Principal, @Body() dto: GroupCreateDto) {
+  createGroup(@Caller() p: AdminCall, @Body() dto: GroupCreateDto) {
     return this.admin.createGroup(p, dto);
   }
 
@@ -166,7 +262,7 @@ export class AdminController {
 
   @Patch('groups/:id')
   patchGroup(
-    @CurrentPrincipal() p: Principal,
+    @Caller() p: AdminCall,
     @Param('id', id) groupId: number,
     @Body(NonEmptyPatchPipe) dto: GroupPatchDto,
   ) {
@@ -175,15 +271,20 @@ export class AdminController {
 
   @Post('groups/:id/members')
   addGroupMember(
-    @CurrentPrincipal() p: Principal,
+    @Caller() p: AdminCall,
     @Param('id', id) groupId: number,
     @Body() dto: GroupMemberDto,
   ) {
     return this.admin.addGroupMember(p, groupId, dto.customer_id);
   }
 
+  @Get('missed-calls')
+  listMissedCalls(@CurrentPrincipal() p: Principal) {
+    return this.admin.listMissedCalls(p);
+  }
+
   @Post('missed-calls')
-  recordMissedCall(@CurrentPrincipal() p: Principal, @Body() dto: MissedCallDto) {
+  recordMissedCall(@Caller() p: AdminCall, @Body() dto: MissedCallDto) {
     return this.admin.recordMissedCall(p, dto.mobile);
   }
 
@@ -206,7 +307,7 @@ export class AdminController {
   }
 
   @Post('custom-fields')
-  createCustomField(@CurrentPrincipal() p: Principal, @Body() dto: CustomFieldDto) {
+  createCustomField(@Caller() p: AdminCall, @Body() dto: CustomFieldDto) {
     return this.admin.createCustomField(p, dto.name);
   }
 

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { passwordVerifiers } from '../auth/password';
+import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
+import { auditValue } from '../audit/audit-value';
+import { AuditRepository } from '../audit/audit.repository';
+import { AdminCall } from './admin-call';
 import { AccessGroupRow, TillRow, UserRepository } from '../auth/user.repository';
 import { Clock } from '../common/clock';
 import { Decimal } from '../common/decimal';
@@ -33,6 +37,7 @@ import {
   ProgramCreateDto,
   ProgramPatchDto,
   TillCreateDto,
+  TillPatchDto,
 } from './dto/admin.dto';
 
 /** A unique violation named in `messages` becomes a ConflictError with its message. */
@@ -55,6 +60,7 @@ export interface CreditPlan {
   expiresAt: Date | null;
   note: string;
   actor: Actor;
+  call: AdminCall;
   now: Date;
 }
 
@@ -110,16 +116,49 @@ export class AdminService {
     private readonly notifications: NotificationRepository,
     private readonly customFields: CustomFieldRepository,
     private readonly ledger: LedgerCheckRepository,
+    private readonly auditLog: AuditRepository,
+    private readonly auth: AuthService,
   ) {}
+
+  /** Appends what an admin write did to the audit log, in the write's own transaction. */
+  private audit(
+    tx: Sql,
+    call: AdminCall,
+    action: string,
+    target: [type: string, id: string | number],
+    before: unknown,
+    after: unknown,
+  ): Promise<void> {
+    return this.auditLog.append(tx, {
+      orgId: call.orgId,
+      actorId: call.userId,
+      actor: call.username,
+      action,
+      targetType: target[0],
+      targetId: target[1],
+      before: auditValue(before),
+      after: auditValue(after),
+      requestId: call.requestId,
+    });
+  }
 
   getConfig(principal: Principal): Promise<OrgConfig> {
     return this.orgConfigs.get(this.db, principal.orgId);
   }
 
-  patchConfig(principal: Principal, patch: Partial<OrgConfig>): Promise<OrgConfig> {
+  patchConfig(principal: AdminCall, patch: Partial<OrgConfig>): Promise<OrgConfig> {
     return this.db
       .transaction(async (tx) => {
+        const before = await this.orgConfigs.get(tx, principal.orgId);
         const config = await this.orgConfigs.update(tx, principal.orgId, patch);
+        await this.audit(
+          tx,
+          principal,
+          'config.update',
+          ['config', principal.orgId],
+          before,
+          config,
+        );
         // Out of demo mode, the readable copies demo mode kept of delivered codes go.
         if (patch.demo_mode === false) await this.notifications.dropKeptTexts(tx, principal.orgId);
         return config;
@@ -131,11 +170,11 @@ export class AdminService {
     return this.programs.list(this.db, principal.orgId);
   }
 
-  async createProgram(principal: Principal, dto: ProgramCreateDto): Promise<Program> {
+  async createProgram(principal: AdminCall, dto: ProgramCreateDto): Promise<Program> {
     return this.db
       .transaction(async (tx) => {
         if (dto.is_default) await this.programs.clearDefault(tx, principal.orgId);
-        return this.programs.insert(tx, principal.orgId, {
+        const program = await this.programs.insert(tx, principal.orgId, {
           name: dto.name,
           is_default: dto.is_default ?? false,
           min_redeem: dto.min_redeem ?? '0',
@@ -144,12 +183,14 @@ export class AdminService {
           decimal_places: dto.decimal_places ?? 3,
           points_currency_ratio: dto.points_currency_ratio ?? '1',
         });
+        await this.audit(tx, principal, 'program.create', ['program', program.id], null, program);
+        return program;
       })
       .finally(() => this.settings.invalidate(principal.orgId))
       .catch((err: unknown) => conflict(err, PROGRAM_NAME_TAKEN));
   }
 
-  async patchProgram(principal: Principal, id: number, dto: ProgramPatchDto): Promise<Program> {
+  async patchProgram(principal: AdminCall, id: number, dto: ProgramPatchDto): Promise<Program> {
     return this.db
       .transaction(async (tx) => {
         const existing = await this.programs.find(tx, principal.orgId, id);
@@ -159,7 +200,9 @@ export class AdminService {
           throw new InvalidRequestError('Make another program the default instead', [
             { field: 'is_default', message: 'an org always has one default program' },
           ]);
-        return (await this.programs.update(tx, principal.orgId, id, dto))!;
+        const program = (await this.programs.update(tx, principal.orgId, id, dto))!;
+        await this.audit(tx, principal, 'program.update', ['program', id], existing, program);
+        return program;
       })
       .finally(() => this.settings.invalidate(principal.orgId))
       .catch((err: unknown) => {
@@ -179,26 +222,61 @@ export class AdminService {
     return this.users.listTills(this.db, principal.orgId);
   }
 
-  async createTill(principal: Principal, dto: TillCreateDto): Promise<TillCreated> {
+  async createTill(principal: AdminCall, dto: TillCreateDto): Promise<TillCreated> {
     const group = await this.users.findAccessGroup(this.db, principal.orgId, dto.access_group);
     if (!group) throw new NotFoundError(`Access group ${String(dto.access_group)} not found`);
-    const row = await this.users
-      .insertUser(this.db, principal.orgId, {
-        username: dto.username,
-        verifiers: await passwordVerifiers(dto.password),
-        accessGroupId: group.id,
+    const verifiers = await passwordVerifiers(dto.password);
+    return this.db
+      .transaction(async (tx) => {
+        const row = await this.users.insertUser(tx, principal.orgId, {
+          username: dto.username,
+          verifiers,
+          accessGroupId: group.id,
+        });
+        const till: TillCreated = {
+          id: row.id,
+          username: dto.username,
+          access_group: group.name,
+          active: true,
+          created_at: row.created_at,
+        };
+        // The password never reaches the log, not even as its verifiers.
+        await this.audit(tx, principal, 'till.create', ['till', row.id], null, till);
+        return till;
       })
       .catch((err: unknown) => conflict(err, { app_user_username_key: 'Username is taken' }));
-    return {
-      id: row.id,
-      username: dto.username,
-      access_group: group.name,
-      active: true,
-      created_at: row.created_at,
-    };
   }
 
-  async createCustomer(principal: Principal, dto: CustomerCreateDto): Promise<CustomerRow> {
+  /** Deactivates or reactivates a till (or admin), or moves it to another access group. */
+  async patchTill(principal: AdminCall, id: number, dto: TillPatchDto): Promise<TillRow> {
+    const orgId = principal.orgId;
+    const group =
+      dto.access_group === undefined
+        ? undefined
+        : await this.users.findAccessGroup(this.db, orgId, dto.access_group);
+    if (dto.access_group !== undefined && !group)
+      throw new NotFoundError(`Access group ${String(dto.access_group)} not found`);
+    if (id === principal.userId && (dto.active === false || group?.admin === 'none'))
+      throw new InvalidRequestError('You cannot lock yourself out', [
+        {
+          field: dto.active === false ? 'active' : 'access_group',
+          message: 'not for your own account',
+        },
+      ]);
+    const till = await this.db.transaction(async (tx) => {
+      const before = await this.users.findTill(tx, orgId, id);
+      if (!before) throw new NotFoundError(`Till ${id} not found`);
+      await this.users.updateTill(tx, orgId, id, { active: dto.active, accessGroupId: group?.id });
+      const after = (await this.users.findTill(tx, orgId, id))!;
+      await this.audit(tx, principal, 'till.update', ['till', id], before, after);
+      return after;
+    });
+    // Sign-ins cached on this instance end now; on others within AUTH_CACHE_TTL_MS.
+    this.auth.forgetCachedCredentials();
+    return till;
+  }
+
+  async createCustomer(principal: AdminCall, dto: CustomerCreateDto): Promise<CustomerRow> {
     if (
       !dto.mobile &&
       !dto.email &&
@@ -214,8 +292,19 @@ export class AdminService {
       ]);
     }
     const mobile = dto.mobile && (await this.mobileOf(principal.orgId, dto.mobile));
-    return this.customers
-      .insert(this.db, principal.orgId, { ...dto, mobile })
+    return this.db
+      .transaction(async (tx) => {
+        const customer = await this.customers.insert(tx, principal.orgId, { ...dto, mobile });
+        await this.audit(
+          tx,
+          principal,
+          'customer.create',
+          ['customer', customer.id],
+          null,
+          customer,
+        );
+        return customer;
+      })
       .catch((err: unknown) =>
         conflict(err, {
           customer_mobile: 'A customer with this mobile exists',
@@ -244,17 +333,22 @@ export class AdminService {
     return { customer, wallets };
   }
 
-  async patchCustomer(principal: Principal, id: number, dto: CustomerPatchDto) {
-    await this.customerOr404(this.db, principal.orgId, id);
-    await this.customers.update(this.db, principal.orgId, id, dto);
-    return this.customerOr404(this.db, principal.orgId, id);
+  async patchCustomer(principal: AdminCall, id: number, dto: CustomerPatchDto) {
+    return this.db.transaction(async (tx) => {
+      const before = await this.customerOr404(tx, principal.orgId, id);
+      await this.customers.update(tx, principal.orgId, id, dto);
+      const after = await this.customerOr404(tx, principal.orgId, id);
+      await this.audit(tx, principal, 'customer.update', ['customer', id], before, after);
+      return after;
+    });
   }
 
   /**
    * Checks a credit and resolves what it names (customer or group, program); throws when it
    * cannot be carried out. Nothing is written.
    */
-  async planCredit(principal: Principal, requestId: string, dto: CreditDto): Promise<CreditPlan> {
+  async planCredit(principal: AdminCall, dto: CreditDto): Promise<CreditPlan> {
+    const requestId = principal.requestId;
     const targets = [dto.customer, dto.customer_id, dto.group_id].filter((t) => t !== undefined);
     if (targets.length !== 1) {
       throw new InvalidRequestError('Give exactly one of customer, customer_id, group_id', [
@@ -303,6 +397,7 @@ export class AdminService {
       expiresAt,
       note: dto.note ?? '',
       actor: { type: 'admin', id: principal.userId, requestId },
+      call: principal,
       now,
     };
   }
@@ -332,12 +427,22 @@ export class AdminService {
         expiresAt: plan.expiresAt?.toISOString() ?? null,
         balance: balance.toString(),
       };
+      await this.audit(
+        tx,
+        plan.call,
+        'points.credit',
+        'groupId' in plan.owner
+          ? ['group', plan.owner.groupId]
+          : ['customer', plan.owner.customerId],
+        null,
+        { ...result, note: plan.note },
+      );
       await journal?.record(tx, 0, result);
       return result;
     });
   }
 
-  async createGroup(principal: Principal, dto: GroupCreateDto): Promise<GroupWithMembers> {
+  async createGroup(principal: AdminCall, dto: GroupCreateDto): Promise<GroupWithMembers> {
     const orgId = principal.orgId;
     return this.db
       .transaction(async (tx) => {
@@ -352,7 +457,9 @@ export class AdminService {
           await this.customerOr404(tx, orgId, m);
           await this.groups.addMember(tx, orgId, id, m);
         }
-        return this.groupOr404(tx, orgId, id);
+        const group = await this.groupOr404(tx, orgId, id);
+        await this.audit(tx, principal, 'group.create', ['group', id], null, group);
+        return group;
       })
       .catch((err: unknown) =>
         conflict(err, {
@@ -361,20 +468,32 @@ export class AdminService {
       );
   }
 
-  async patchGroup(principal: Principal, id: number, dto: GroupPatchDto) {
-    await this.groupOr404(this.db, principal.orgId, id);
-    if (dto.redemption_enabled !== undefined) {
-      await this.groups.setRedemptionEnabled(this.db, principal.orgId, id, dto.redemption_enabled);
-    }
-    return this.groupOr404(this.db, principal.orgId, id);
+  async patchGroup(principal: AdminCall, id: number, dto: GroupPatchDto) {
+    return this.db.transaction(async (tx) => {
+      const before = await this.groupOr404(tx, principal.orgId, id);
+      if (dto.redemption_enabled !== undefined) {
+        await this.groups.setRedemptionEnabled(tx, principal.orgId, id, dto.redemption_enabled);
+      }
+      const after = await this.groupOr404(tx, principal.orgId, id);
+      await this.audit(tx, principal, 'group.update', ['group', id], before, after);
+      return after;
+    });
   }
 
-  async addGroupMember(principal: Principal, groupId: number, customerId: number) {
+  async addGroupMember(principal: AdminCall, groupId: number, customerId: number) {
     const orgId = principal.orgId;
-    await this.groupOr404(this.db, orgId, groupId);
-    await this.customerOr404(this.db, orgId, customerId);
-    await this.groups.addMember(this.db, orgId, groupId, customerId);
-    return this.groupOr404(this.db, orgId, groupId);
+    return this.db.transaction(async (tx) => {
+      const before = await this.groupOr404(tx, orgId, groupId);
+      await this.customerOr404(tx, orgId, customerId);
+      await this.groups.addMember(tx, orgId, groupId, customerId);
+      const after = await this.groupOr404(tx, orgId, groupId);
+      await this.audit(tx, principal, 'group.member_add', ['group', groupId], before, after);
+      return after;
+    });
+  }
+
+  listGroups(principal: Principal): Promise<GroupWithMembers[]> {
+    return this.groups.listWithMembers(this.db, principal.orgId, 100);
   }
 
   getGroup(principal: Principal, id: number): Promise<GroupWithMembers> {
@@ -387,11 +506,19 @@ export class AdminService {
     return group;
   }
 
-  async recordMissedCall(principal: Principal, typed: string) {
+  async recordMissedCall(principal: AdminCall, typed: string) {
     const at = this.clock.now();
     const mobile = await this.mobileOf(principal.orgId, typed);
-    const id = await this.missedCalls.record(this.db, principal.orgId, mobile, at);
-    return { id, mobile, called_at: at };
+    return this.db.transaction(async (tx) => {
+      const id = await this.missedCalls.record(tx, principal.orgId, mobile, at);
+      const call = { id, mobile, called_at: at };
+      await this.audit(tx, principal, 'missed_call.record', ['missed_call', id], null, call);
+      return call;
+    });
+  }
+
+  listMissedCalls(principal: Principal) {
+    return this.missedCalls.recent(this.db, principal.orgId, 100);
   }
 
   /** The outbox; texts carry the code masked unless the org is in demo mode. */
@@ -403,9 +530,20 @@ export class AdminService {
     return this.customFields.list(this.db, principal.orgId);
   }
 
-  async createCustomField(principal: Principal, name: string): Promise<CustomFieldRow> {
-    return this.customFields
-      .insertRedemptionField(this.db, principal.orgId, name)
+  async createCustomField(principal: AdminCall, name: string): Promise<CustomFieldRow> {
+    return this.db
+      .transaction(async (tx) => {
+        const field = await this.customFields.insertRedemptionField(tx, principal.orgId, name);
+        await this.audit(
+          tx,
+          principal,
+          'custom_field.create',
+          ['custom_field', field.id],
+          null,
+          field,
+        );
+        return field;
+      })
       .catch((err: unknown) =>
         conflict(err, { custom_field_org_id_scope_name_key: 'This custom field exists' }),
       );

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from '../auth/principal';
+import { AdminCall } from './admin-call';
 import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { CustomerRow } from '../customers/customer.repository';
@@ -77,12 +77,11 @@ export class AdminCreditWire {
   ) {}
 
   async credit(
-    principal: Principal,
-    requestId: string,
+    principal: AdminCall,
     dto: CreditDto,
     idempotencyKey: string | undefined,
   ): Promise<WireResponse> {
-    const plan = await this.admin.planCredit(principal, requestId, dto);
+    const plan = await this.admin.planCredit(principal, dto);
     const hash = () => requestFingerprint('credit', '/admin/points/credit', {}, dto);
     const response = await this.idempotency.run(
       principal.orgId,

@@ -45,6 +45,14 @@ export class AuthService {
   }
 
   /**
+   * Forgets every cached credential on this instance: a till was deactivated or moved to
+   * another group (other instances forget theirs within AUTH_CACHE_TTL_MS).
+   */
+  forgetCachedCredentials(): void {
+    this.cache.clear();
+  }
+
+  /**
    * The principal for these credentials, or null (unknown user, wrong secret and a
    * malformed header alike). Throws SignInThrottledError / SignInBusyError when the address
    * may not have a password checked now.

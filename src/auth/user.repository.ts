@@ -59,10 +59,10 @@ export class UserRepository {
     sql: Sql,
     orgId: number,
     idOrName: number | string,
-  ): Promise<{ id: number; name: string } | undefined> {
+  ): Promise<{ id: number; name: string; admin: Level } | undefined> {
     const byId = typeof idOrName === 'number';
-    const [row] = await sql.query<{ id: number; name: string }>(
-      `SELECT id, name FROM access_group WHERE org_id = $1 AND ${byId ? 'id = $2::int' : 'name = $2'}`,
+    const [row] = await sql.query<{ id: number; name: string; admin: Level }>(
+      `SELECT id, name, admin_level AS admin FROM access_group WHERE org_id = $1 AND ${byId ? 'id = $2::int' : 'name = $2'}`,
       [orgId, String(idOrName)],
     );
     return row;
@@ -106,5 +106,28 @@ export class UserRepository {
       [orgId, u.username, u.verifiers.md5, u.verifiers.sha256, u.accessGroupId],
     );
     return row;
+  }
+
+  async findTill(sql: Sql, orgId: number, id: number): Promise<TillRow | undefined> {
+    const [row] = await sql.query<TillRow>(
+      `SELECT u.id, u.username, g.name AS access_group, u.active, u.created_at
+         FROM app_user u JOIN access_group g ON g.id = u.access_group_id
+        WHERE u.org_id = $1 AND u.id = $2`,
+      [orgId, id],
+    );
+    return row;
+  }
+
+  async updateTill(
+    sql: Sql,
+    orgId: number,
+    id: number,
+    change: { active?: boolean; accessGroupId?: number },
+  ): Promise<void> {
+    await sql.execute(
+      `UPDATE app_user SET active = COALESCE($3, active), access_group_id = COALESCE($4, access_group_id)
+        WHERE org_id = $1 AND id = $2`,
+      [orgId, id, change.active ?? null, change.accessGroupId ?? null],
+    );
   }
 }

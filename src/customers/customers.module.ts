@@ -15,6 +15,6 @@ import { RedemptionHistoryRepository } from './redemption-history.repository';
     WalletSummaryRepository,
     RedemptionHistoryRepository,
   ],
-  exports: [CustomerRepository, WalletSummaryRepository],
+  exports: [CustomerRepository, WalletSummaryRepository, RedemptionHistoryRepository],
 })
 export class CustomersModule {}

@@ -130,6 +130,17 @@ export class GroupRepository {
     return row;
   }
 
+  /** The org's newest groups with their member ids. */
+  async listWithMembers(sql: Sql, orgId: number, limit: number): Promise<GroupWithMembers[]> {
+    return sql.query<GroupWithMembers>(
+      `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
+              COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
+         FROM customer_group g LEFT JOIN group_member m ON m.group_id = g.id
+        WHERE g.org_id = $1 GROUP BY g.id ORDER BY g.id DESC LIMIT $2`,
+      [orgId, limit],
+    );
+  }
+
   async exists(sql: Sql, orgId: number, id: number): Promise<boolean> {
     const rows = await sql.query('SELECT 1 FROM customer_group WHERE org_id = $1 AND id = $2', [
       orgId,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -6,6 +6,7 @@ import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
 import { KeyedQueue, QueueTimeoutError } from '../common/keyed-queue';
 import { Outcome } from '../common/outcome';
+import { RefusalTallyRepository } from './refusal-tally.repository';
 import { Env } from '../config/env';
 import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { customerIdentity, CustomerIdentity } from '../customers/customer-identity';
@@ -148,6 +149,7 @@ const RETRY_ON_CODE_COLLISION = { retryOnConstraints: ['redemption_org_id_code_k
 export class RedemptionService {
   private readonly lockTimeoutMs: number;
   private readonly walletTurns = new KeyedQueue();
+  private readonly logger = new Logger('Redemptions');
 
   constructor(
     private readonly db: Db,
@@ -162,6 +164,7 @@ export class RedemptionService {
     private readonly missedCalls: MissedCallRepository,
     private readonly otpSecret: OtpSecret,
     private readonly validationCodes: ValidationCodeService,
+    private readonly refusals: RefusalTallyRepository,
     config: ConfigService<Env, true>,
   ) {
     this.lockTimeoutMs = config.get('LOCK_TIMEOUT_MS', { infer: true });
@@ -183,11 +186,33 @@ export class RedemptionService {
           : await this.redeemItem(ctx, item, index, journal),
       );
     }
+    await this.tallyRefusals(ctx, items);
     return {
       items,
       failedItemHttpStatus: ctx.config.failed_item_http_status,
       programId: ctx.program?.id,
     };
+  }
+
+  /**
+   * Counts this request's refused items for the console (one statement, only when some
+   * were refused). A statistic: when it cannot be written the redemption still answers.
+   */
+  private async tallyRefusals(ctx: RequestContext, items: RedeemResult['items']): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const i of items) {
+      if ('outcome' in i && i.outcome !== 'REDEEMED')
+        counts.set(i.outcome, (counts.get(i.outcome) ?? 0) + 1);
+    }
+    if (counts.size === 0) return;
+    const hour = new Date(Math.floor(this.clock.now().getTime() / 3600_000) * 3600_000);
+    try {
+      await this.refusals.add(this.db, ctx.principal.orgId, hour, ctx.program?.id ?? 0, counts);
+    } catch (err) {
+      this.logger.warn(
+        `refusal tally not written: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   private async context(

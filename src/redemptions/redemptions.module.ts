@@ -8,11 +8,18 @@ import { RedeemWire } from './redeem.wire';
 import { RedemptionRepository } from './redemption.repository';
 import { RedemptionService } from './redemption.service';
 import { RedemptionsController } from './redemptions.controller';
+import { RefusalTallyRepository } from './refusal-tally.repository';
 
 @Module({
   imports: [CustomersModule, GroupsModule, IdempotencyModule, ValidationCodesModule],
   controllers: [RedemptionsController],
-  providers: [RedemptionService, RedeemWire, RedemptionRepository, CustomFieldRepository],
-  exports: [RedemptionService, RedemptionRepository, CustomFieldRepository],
+  providers: [
+    RedemptionService,
+    RedeemWire,
+    RedemptionRepository,
+    CustomFieldRepository,
+    RefusalTallyRepository,
+  ],
+  exports: [RedemptionService, RedemptionRepository, CustomFieldRepository, RefusalTallyRepository],
 })
 export class RedemptionsModule {}

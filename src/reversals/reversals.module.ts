@@ -10,5 +10,6 @@ import { ReversalWire } from './reversal.wire';
   imports: [CustomersModule, IdempotencyModule],
   controllers: [ReversalsController],
   providers: [ReversalService, ReversalWire, ReversalRepository],
+  exports: [ReversalService],
 })
 export class ReversalsModule {}

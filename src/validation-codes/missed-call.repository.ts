@@ -11,6 +11,19 @@ export class MissedCallRepository {
     return row.id;
   }
 
+  /** The org's newest calls, for the console. */
+  async recent(
+    sql: Sql,
+    orgId: number,
+    limit: number,
+  ): Promise<{ id: string; mobile: string; called_at: Date; consumed_at: Date | null }[]> {
+    return sql.query(
+      `SELECT id, mobile, called_at, consumed_at FROM missed_call
+        WHERE org_id = $1 ORDER BY id DESC LIMIT $2`,
+      [orgId, limit],
+    );
+  }
+
   /** Locks the oldest unconsumed call from this mobile since `since`; after the wallet lock. */
   async lockOpen(
     tx: Sql,

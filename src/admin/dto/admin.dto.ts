@@ -242,3 +242,27 @@ export class CustomFieldDto {
   @Matches(/^[\w.-]{1,100}$/, { message: 'name must be 1-100 of letters, digits, _ . -' })
   name!: string;
 }
+
+export class TillPatchDto {
+  @ApiPropertyOptional({ description: 'false deactivates: its sign-ins fail from then on' })
+  @Optional()
+  @IsBoolean()
+  active?: boolean;
+  @ApiPropertyOptional({ description: 'access group name or id' })
+  @Optional()
+  @ValidateIf((o: TillPatchDto) => typeof o.access_group !== 'number')
+  @IsString()
+  @IsNotEmpty()
+  access_group?: string | number;
+}
+
+export class AdminReverseDto {
+  @ApiPropertyOptional({
+    type: String,
+    example: '5',
+    description: 'default: everything not yet reversed',
+  })
+  @Optional()
+  @IsDecimalField({ places: 3, min: '0', exclusiveMin: true })
+  points?: string;
+}
