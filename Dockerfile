@@ -6,6 +6,8 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
+# The operator console, built by Vite into dist/console (served at /console).
+COPY console ./console
 # The container always talks to a real PostgreSQL (DATABASE_URL), so the embedded
 # server's binaries (optional dependencies) are left out.
 RUN npm run build && npm prune --omit=dev --omit=optional

@@ -48,6 +48,11 @@ export default tseslint.config(
     },
   },
   {
+    // The operator console runs in the browser; console/tsconfig.json types its files.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     ...tseslint.configs.disableTypeChecked,
     files: ['**/*.mjs', '**/*.js'],
     rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off' },

@@ -209,6 +209,8 @@ describe('admin API for the console', () => {
       const again = await admin(t, 'post', `/admin/redemptions/${code}/reverse`, {});
       expect(again.status).toBe(409);
       expect(await balanceOf(t, c.id)).toBe('100.000');
+      const ledger = await admin(t, 'get', `/admin/customers/${c.id}/ledger?limit=1`);
+      expect(ledger.body.entries[0]).toMatchObject({ kind: 'REVERSAL', actor_type: 'admin' });
       const entries = await auditOf('redemption', code);
       expect(entries.map((e) => e.action)).toEqual(['redemption.reverse', 'redemption.reverse']);
       expect(entries[1].after).toMatchObject({ restored: '20', requested: '20' });

@@ -7,6 +7,7 @@ import {
 } from '../src/redemptions/redeem-request';
 import { REVERSE_FIELDS } from '../src/reversals/reversal.wire';
 import { VALIDATION_CODE_QUERY_FIELDS } from '../src/validation-codes/validation-code.wire';
+import { ENDPOINTS } from '../console/src/api/endpoints';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface Operation {
@@ -74,4 +75,11 @@ describe('OpenAPI document at /docs/openapi.json', () => {
     const body = paths['/v2/points/reverse'].post.requestBody!.content['application/json'].schema;
     expect(Object.keys(body.properties!).sort()).toEqual(Object.keys(REVERSE_FIELDS).sort());
   });
+
+  it.each(ENDPOINTS.map((e) => [e.method.toUpperCase(), e.path, e.method] as const))(
+    'the console calls %s %s, and the OpenAPI document has it',
+    (_method, path, method) => {
+      expect(paths[path]?.[method]).toBeDefined();
+    },
+  );
 });

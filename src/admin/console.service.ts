@@ -140,6 +140,7 @@ export class ConsoleService {
         identifier: undefined,
       },
       audit,
+      'admin',
     );
     if ('reversed' in result) return result.reversed;
     // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- see below

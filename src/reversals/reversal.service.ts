@@ -62,6 +62,7 @@ export class ReversalService {
     requestId: string,
     request: ReverseRequest,
     journal: ItemJournal | undefined,
+    actorType: 'till' | 'admin' = 'till',
   ): Promise<ReverseResult> {
     let result: ReverseResult;
     const checked = await this.check(principal, request);
@@ -77,6 +78,7 @@ export class ReversalService {
               requestId,
               checked.redemption,
               request,
+              actorType,
             );
             const ok = { reversed };
             await journal?.record(tx, 0, ok);
@@ -134,9 +136,10 @@ export class ReversalService {
     requestId: string,
     redemption: RedemptionRef,
     request: ReverseRequest,
+    actorType: 'till' | 'admin',
   ): Promise<Reversed> {
     const now = this.clock.now();
-    const actor = { type: 'till' as const, id: principal.userId, requestId };
+    const actor = { type: actorType, id: principal.userId, requestId };
     const wallet = await this.wallets.lockById(tx, redemption.walletId);
     await this.wallets.sweep(tx, wallet, now, actor);
     const left = await this.reversals.lockRemaining(tx, redemption.id);

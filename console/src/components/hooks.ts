@@ -1,0 +1,112 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export type LoadState<T> =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown }
+  | { status: 'ok'; data: T; refreshing: boolean };
+
+/**
+ * Loads data when `deps` change (showing the loading state) or on `reload()` (keeping what is
+ * shown until the new answer arrives). Answers to superseded loads are dropped.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]) {
+  const [state, setState] = useState<LoadState<T>>({ status: 'loading' });
+  const [tick, setTick] = useState(0);
+  const reloading = useRef(false);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    let live = true;
+    const keep = reloading.current;
+    reloading.current = false;
+    setState((s) =>
+      keep && s.status === 'ok' ? { ...s, refreshing: true } : { status: 'loading' },
+    );
+    loadRef.current().then(
+      (data) => {
+        if (live) setState({ status: 'ok', data, refreshing: false });
+      },
+      (error: unknown) => {
+        if (live) setState({ status: 'error', error });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+
+  const reload = useCallback(() => {
+    reloading.current = true;
+    setTick((t) => t + 1);
+  }, []);
+  const setData = useCallback((data: T) => setState({ status: 'ok', data, refreshing: false }), []);
+  return { state, reload, setData };
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export type PagedState<T> =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown }
+  | {
+      status: 'ok';
+      items: T[];
+      next: string | null;
+      loadingMore: boolean;
+      moreError: unknown;
+    };
+
+/** A newest-first list read page by page ("Older" asks for the page before the last one). */
+export function usePaged<T>(loadPage: (before?: string) => Promise<Page<T>>, deps: unknown[]) {
+  const [state, setState] = useState<PagedState<T>>({ status: 'loading' });
+  const loadRef = useRef(loadPage);
+  loadRef.current = loadPage;
+  const generation = useRef(0);
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    setState({ status: 'loading' });
+    loadRef.current().then(
+      (page) => {
+        if (generation.current === mine) {
+          setState({ status: 'ok', ...page, loadingMore: false, moreError: null });
+        }
+      },
+      (error: unknown) => {
+        if (generation.current === mine) setState({ status: 'error', error });
+      },
+    );
+  }, deps);
+
+  const loadMore = useCallback(() => {
+    if (state.status !== 'ok' || !state.next || state.loadingMore) return;
+    const mine = generation.current;
+    const before = state.next;
+    setState({ ...state, loadingMore: true, moreError: null });
+    loadRef.current(before).then(
+      (page) => {
+        if (generation.current !== mine) return;
+        setState((s) =>
+          s.status === 'ok'
+            ? {
+                ...s,
+                items: [...s.items, ...page.items],
+                next: page.next,
+                loadingMore: false,
+              }
+            : s,
+        );
+      },
+      (error: unknown) => {
+        if (generation.current !== mine) return;
+        setState((s) => (s.status === 'ok' ? { ...s, loadingMore: false, moreError: error } : s));
+      },
+    );
+  }, [state]);
+
+  return { state, loadMore };
+}

@@ -1,0 +1,249 @@
+import { useState } from 'react';
+import type { AccessGroup, Till } from '../../api';
+import { Async, fieldError, FormError, Notice } from '../../components/feedback';
+import { SelectField, TextField } from '../../components/fields';
+import { formatTime } from '../../components/format';
+import { useLoad } from '../../components/hooks';
+import { DataTable, Screen, Section } from '../../components/layout';
+import { useApi, useSession } from '../../session';
+
+export function Tills() {
+  const api = useApi();
+  const tills = useLoad(() => api.listTills(), []);
+  const groups = useLoad(() => api.listAccessGroups(), []);
+  const groupList = groups.state.status === 'ok' ? groups.state.data : undefined;
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const changed = (message: string) => {
+    setNotice(message);
+    tills.reload();
+  };
+
+  return (
+    <Screen title="Tills">
+      <Section title="All tills">
+        {notice && <Notice>{notice}</Notice>}
+        <Async state={tills.state} retry={tills.reload} what="tills">
+          {(rows) => (
+            <DataTable
+              columns={[
+                { header: 'Id', cell: (t) => t.id, className: 'num' },
+                { header: 'Username', cell: (t) => t.username },
+                { header: 'Access group', cell: (t) => t.access_group },
+                { header: 'Status', cell: (t) => (t.active ? 'Active' : 'Inactive') },
+                { header: 'Created', cell: (t) => formatTime(t.created_at) },
+                {
+                  header: 'Change access group',
+                  cell: (t) => <ChangeGroup till={t} groups={groupList} onChanged={changed} />,
+                },
+                {
+                  header: 'Activation',
+                  cell: (t) => <ToggleActive till={t} onChanged={changed} />,
+                },
+              ]}
+              rows={rows}
+              rowKey={(t) => t.id}
+              empty="No tills."
+            />
+          )}
+        </Async>
+      </Section>
+
+      <CreateTill groups={groupList} onCreated={(t) => changed(`Till ${t.username} created.`)} />
+
+      <Section title="Access groups">
+        <Async state={groups.state} retry={groups.reload} what="access groups">
+          {(rows) => (
+            <DataTable
+              columns={[
+                { header: 'Id', cell: (g) => g.id, className: 'num' },
+                { header: 'Name', cell: (g) => g.name },
+                { header: 'Points', cell: (g) => g.points },
+                { header: 'Customer', cell: (g) => g.customer },
+                { header: 'Admin', cell: (g) => g.admin },
+              ]}
+              rows={rows}
+              rowKey={(g) => g.id}
+              empty="No access groups."
+            />
+          )}
+        </Async>
+      </Section>
+    </Screen>
+  );
+}
+
+function ChangeGroup({
+  till,
+  groups,
+  onChanged,
+}: {
+  till: Till;
+  groups: AccessGroup[] | undefined;
+  onChanged: (message: string) => void;
+}) {
+  const api = useApi();
+  const [group, setGroup] = useState(till.access_group);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!groups) return null;
+
+  async function change() {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api.patchTill(till.id, { access_group: group });
+      onChanged(`Till ${saved.username} is now in access group ${saved.access_group}.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="row-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void change();
+      }}
+      noValidate
+    >
+      <SelectField
+        label={`Group for ${till.username}`}
+        value={group}
+        onChange={setGroup}
+        options={groups.map((g) => ({ value: g.name, label: g.name }))}
+        error={fieldError(error, 'access_group')}
+      />
+      <FormError error={error} inline={['access_group']} />
+      <button type="submit" disabled={busy || group === till.access_group}>
+        Change group<span className="visually-hidden"> of {till.username}</span>
+      </button>
+    </form>
+  );
+}
+
+function ToggleActive({ till, onChanged }: { till: Till; onChanged: (message: string) => void }) {
+  const { api, username } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // Deactivating the account in use would lock this session out.
+  if (till.active && till.username === username) {
+    return <span className="muted">Signed in with this account</span>;
+  }
+
+  async function toggle() {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api.patchTill(till.id, { active: !till.active });
+      onChanged(`Till ${saved.username} ${saved.active ? 'activated' : 'deactivated'}.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button type="button" onClick={() => void toggle()} disabled={busy}>
+        {till.active ? 'Deactivate' : 'Activate'}
+        <span className="visually-hidden"> {till.username}</span>
+      </button>
+      <FormError error={error} />
+    </>
+  );
+}
+
+function CreateTill({
+  groups,
+  onCreated,
+}: {
+  groups: AccessGroup[] | undefined;
+  onCreated: (till: Till) => void;
+}) {
+  const api = useApi();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [group, setGroup] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const groupValue =
+    group || groups?.find((g) => g.name === 'Default')?.name || groups?.[0]?.name || '';
+
+  async function create() {
+    setBusy(true);
+    setError(null);
+    try {
+      const till = await api.createTill({
+        username: username.trim(),
+        password,
+        access_group: groupValue,
+      });
+      setUsername('');
+      setPassword('');
+      onCreated(till);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Section title="Create till">
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+        noValidate
+      >
+        <TextField
+          label="Username"
+          value={username}
+          onChange={setUsername}
+          error={fieldError(error, 'username')}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          hint="At least 8 characters"
+          error={fieldError(error, 'password')}
+          autoComplete="new-password"
+        />
+        {groups ? (
+          <SelectField
+            label="Access group"
+            value={groupValue}
+            onChange={setGroup}
+            options={groups.map((g) => ({ value: g.name, label: g.name }))}
+            error={fieldError(error, 'access_group')}
+          />
+        ) : (
+          <TextField
+            label="Access group"
+            value={group}
+            onChange={setGroup}
+            error={fieldError(error, 'access_group')}
+          />
+        )}
+        <div className="form-actions">
+          <FormError error={error} inline={['username', 'password', 'access_group']} />
+          <button type="submit" className="primary" disabled={busy}>
+            Create till
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}

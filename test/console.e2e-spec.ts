@@ -1,0 +1,256 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import request from 'supertest';
+import { redeem } from './support/api';
+import { basic, DEMO_MOBILE, DEMO_TILL } from './support/credentials';
+import { isRedeemable, issueCode, latestCode } from './support/otp-helpers';
+import { itemOf } from './support/redeem-helpers';
+import { startTestApp, TestApp } from './support/test-app';
+
+// The operator console in a real browser (DESIGN.md §12): Debian's Chromium driven by
+// playwright-core, controls found by role and label as a person finds them. Needs
+// `npm run build` first (npm test does it) and Chromium at CHROMIUM_PATH.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const describeBrowser = haveChromium ? describe : describe.skip;
+if (!haveChromium) {
+  console.warn(
+    `${CHROMIUM} not found: skipping the browser tests of the console. Install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
+}
+
+// Screenshots for the README go to docs/ when asked (CONSOLE_SCREENSHOTS=docs), else to a
+// temporary folder: taken on every run, committed only on purpose.
+const SHOTS =
+  process.env.CONSOLE_SCREENSHOTS === 'docs'
+    ? join(__dirname, '..', 'docs')
+    : join(tmpdir(), 'console-screenshots');
+
+const MINUTE = 60_000;
+
+describeBrowser('operator console in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    t = await startTestApp('console', { RATE_LIMIT_PER_MINUTE: '100000' });
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    // A fresh browser's first page and screenshot are slow (fonts, caches): warm it up.
+    await page.goto(`${t.url}/console/`);
+    await page.screenshot({ path: join(tmpdir(), 'console-warm-up.png'), timeout: 60_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const signIn = async (username: string, password: string) => {
+    await page.goto(`${t.url}/console/`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    // The keyboard is enough: Enter submits the form.
+    await page.getByLabel('Password').press('Enter');
+  };
+  const signOut = () => page.getByRole('button', { name: 'Sign out' }).click();
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  const region = (name: string): Locator => page.getByRole('region', { name });
+  const openSeededCustomer = async () => {
+    await nav('Customers');
+    await page.getByLabel('Find customer').fill(DEMO_MOBILE);
+    await page.getByRole('button', { name: 'Find customer' }).click();
+    await page
+      .getByRole('link', { name: /^Open customer \d+$/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { level: 1, name: /^Customer \d+$/ }).waitFor();
+  };
+
+  it('signs in with the seed admin and shows the dashboard', async () => {
+    await signIn('demo.admin', 'admin.pass');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await region('Ledger check').getByRole('button', { name: 'Run ledger check' }).click();
+    await page.getByText(/Ledger check passed/).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBeGreaterThan(0);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  });
+
+  it('Settings: OTP validity 7 minutes, and a newly issued code lapses by it', async () => {
+    await nav('Settings');
+    const validity = page.getByLabel('OTP validity (minutes)');
+    await validity.fill('7');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Settings saved.').waitFor();
+
+    const { rows } = await t.pg.query<{ id: number }>('SELECT id FROM customer WHERE mobile = $1', [
+      DEMO_MOBILE,
+    ]);
+    const customer = { id: rows[0].id, mobile: DEMO_MOBILE };
+    const issued = await issueCode(t, { mobile: DEMO_MOBILE, points: '10' });
+    expect(issued.status).toBe(200);
+    const code = await latestCode(t, customer.id);
+    const check = () =>
+      isRedeemable(t, { mobile: DEMO_MOBILE, points: '10', validation_code: code });
+    try {
+      t.clock.advance(6 * MINUTE + 50_000);
+      expect((await check()).body.response.points.redeemable.item_status.code).toBe(800);
+      t.clock.advance(20_000); // 7 min 10 s after issuing
+      expect((await check()).body.response.points.redeemable.item_status.code).toBe(808);
+    } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('an invalid setting shows the API message beside its field, and saves nothing', async () => {
+    await nav('Settings');
+    await page.getByLabel('OTP validity (minutes)').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Validation failed').waitFor();
+    const config = await request(t.url)
+      .get('/admin/config')
+      .set('Authorization', basic('demo.admin', 'admin.pass'));
+    expect(config.body.otp_validity_minutes).toBe(7);
+  });
+
+  it('finds the seeded customer with 1000 points, credits 50 with an expiry and sees the lot', async () => {
+    await openSeededCustomer();
+    await region('Wallets').getByRole('cell', { name: '1000', exact: true }).first().waitFor();
+    const credit = region('Credit points');
+    await credit.getByLabel('Points to credit').fill('50');
+    await credit.getByLabel('Expires at').fill('2031-05-17T10:30');
+    await credit.getByLabel('Note').fill('goodwill from the console');
+    await credit.getByRole('button', { name: 'Credit points' }).click();
+    await page.getByText(/Credited 50 points/).waitFor();
+    const lots = region('Open lots');
+    await lots.getByText('goodwill from the console').waitFor();
+    expect(await lots.innerText()).toMatch(/2031/);
+  });
+
+  it('a till redeems; the console reverses half and shows the balance and the ledger', async () => {
+    const res = await redeem(
+      t,
+      {
+        points_redeemed: 100,
+        customer: { mobile: DEMO_MOBILE },
+        transaction_number: 'console-bill-1',
+      },
+      { skip_validation: 'true' },
+    );
+    const item = itemOf(res);
+    expect(item.item_status.code).toBe(800);
+    expect(item.balance).toBe(950);
+    await openSeededCustomer();
+    const row = region('Redemptions').getByRole('row').filter({ hasText: item.redemption_id! });
+    await row.getByLabel(`Points to reverse of ${item.redemption_id}`).fill('50');
+    await row.getByRole('button', { name: `Reverse ${item.redemption_id}` }).click();
+    await page.getByText(/50 points came back to the wallet/).waitFor();
+    await page
+      .getByText(/New balance: 1000\b/)
+      .first()
+      .waitFor();
+    const ledger = region('Ledger history');
+    await ledger.getByText('REVERSAL').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'console-customer.png'), fullPage: true });
+  });
+
+  it('creates a till that then works at the API', async () => {
+    await nav('Tills');
+    const create = region('Create till');
+    await create.getByLabel('Username').fill('console.till');
+    await create.getByLabel('Password').fill('console-till-pass');
+    await create.getByLabel('Access group').selectOption({ label: 'Default' });
+    await create.getByRole('button', { name: 'Create till' }).click();
+    await region('All tills').getByRole('cell', { name: 'console.till', exact: true }).waitFor();
+    const res = await request(t.url)
+      .get('/v1.1/customer/get')
+      .query({ mobile: DEMO_MOBILE })
+      .set('Authorization', basic('console.till', 'console-till-pass'));
+    expect(res.status).toBe(200);
+    expect(res.body.response.customers.customer[0].loyalty_points).toBe(1000);
+  });
+
+  it('marks the customer as fraud: the till gets 809', async () => {
+    await openSeededCustomer();
+    await page.getByLabel('Fraud status').selectOption('MARKED');
+    await region('Profile').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    const res = await redeem(
+      t,
+      { points_redeemed: 1, customer: { mobile: DEMO_MOBILE } },
+      {
+        skip_validation: 'true',
+      },
+      DEMO_TILL,
+    );
+    expect(itemOf(res).item_status.code).toBe(809);
+  });
+
+  it('the audit log shows each change with before and after', async () => {
+    await nav('Audit log');
+    const entries = region('Entries');
+    await entries.getByText('config.update').first().waitFor();
+    const text = await entries.innerText();
+    for (const action of [
+      'config.update',
+      'points.credit',
+      'redemption.reverse',
+      'till.create',
+      'customer.update',
+    ]) {
+      expect(text).toContain(action);
+    }
+    expect(text).toMatch(/"otp_validity_minutes":\s*15/);
+    expect(text).toMatch(/"otp_validity_minutes":\s*7/);
+    expect(text).toMatch(/"fraud_status":\s*"MARKED"/);
+    expect(text).not.toContain('console-till-pass');
+  });
+
+  it('the dashboard charts the redemption; readable at 390 px; the API down shows a message', async () => {
+    await nav('Dashboard');
+    await page.getByTestId('total-redemptions').waitFor();
+    expect(Number(await page.getByTestId('total-redemptions').innerText())).toBeGreaterThanOrEqual(
+      1,
+    );
+    await region('Refused redemptions').getByText('809').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'console-dashboard.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await nav('Customers');
+    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.route('**/admin/stats**', (route) => route.abort());
+    await nav('Dashboard');
+    await page.getByText('Cannot reach the service').first().waitFor();
+    await page.unroute('**/admin/stats**');
+  });
+
+  it('signs out (forgetting the sign-in); a read-only till cannot sign in', async () => {
+    await signOut();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await signIn('readonly.till', 'readonly.pass');
+    await page.getByText('This account cannot use the console (no admin permission)').waitFor();
+    await signIn('demo.admin', 'wrong-password');
+    await page.getByText('Wrong username or password').waitFor();
+  });
+});
