@@ -20,21 +20,37 @@ export function describeError(error: unknown): { title: string; detail?: string 
   return { title: 'Something went wrong' };
 }
 
-/** A failed load: what went wrong, and a way to try again. */
-export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { title, detail } = describeError(error);
+/** An alert: what went wrong in bold, then more about it. */
+export function ErrorBox({
+  title,
+  detail,
+  children,
+}: {
+  title: string;
+  detail?: string;
+  children?: ReactNode;
+}) {
   return (
     <div className="message error" role="alert">
       <p>
         <strong>{title}</strong>
       </p>
       {detail && <p>{detail}</p>}
+      {children}
+    </div>
+  );
+}
+
+/** A failed load: what went wrong, and a way to try again. */
+export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <ErrorBox {...describeError(error)}>
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Try again
         </button>
       )}
-    </div>
+    </ErrorBox>
   );
 }
 
@@ -44,15 +60,10 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
  */
 export function FormError({ error, inline = [] }: { error: unknown; inline?: string[] }) {
   if (!error) return null;
-  const { title, detail } = describeError(error);
   const others =
     error instanceof ApiError ? error.fieldErrors.filter((e) => !inline.includes(e.field)) : [];
   return (
-    <div className="message error" role="alert">
-      <p>
-        <strong>{title}</strong>
-      </p>
-      {detail && <p>{detail}</p>}
+    <ErrorBox {...describeError(error)}>
       {others.length > 0 && (
         <ul>
           {others.map((e, i) => (
@@ -62,7 +73,7 @@ export function FormError({ error, inline = [] }: { error: unknown; inline?: str
           ))}
         </ul>
       )}
-    </div>
+    </ErrorBox>
   );
 }
 

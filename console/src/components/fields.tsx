@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type FormHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from 'react';
 
 interface Described {
   label: string;
@@ -11,33 +17,59 @@ interface Described {
   hideHint?: boolean;
 }
 
+/** What a field's control carries: its id and the ARIA that ties it to the hint and error. */
+interface ControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
 function describedBy(id: string, hint?: string, error?: string): string | undefined {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
-function LabelText({ label, detail }: { label: string; detail?: string }) {
-  return (
-    <>
-      {label}
-      {detail && <span className="visually-hidden"> {detail}</span>}
-    </>
-  );
-}
-
-function Extra({
-  id,
+/** The `Described` props apart from the rest (the control's own attributes). */
+function splitDescribed<T extends Described>({
+  label,
+  labelDetail,
+  error,
   hint,
   hideHint,
+  ...rest
+}: T) {
+  return [{ label, labelDetail, error, hint, hideHint }, rest] as const;
+}
+
+/**
+ * A labelled control with its hint and error: label first, or after the control (`checkbox`).
+ * `children` renders the control with the props it is given.
+ */
+function Field({
+  label,
+  labelDetail,
   error,
-}: {
-  id: string;
-  hint?: string;
-  hideHint?: boolean;
-  error?: string;
-}) {
+  hint,
+  hideHint,
+  checkbox,
+  children,
+}: Described & { checkbox?: boolean; children: (control: ControlProps) => ReactNode }) {
+  const id = useId();
+  const labelElement = (
+    <label htmlFor={id}>
+      {label}
+      {labelDetail && <span className="visually-hidden"> {labelDetail}</span>}
+    </label>
+  );
   return (
-    <>
+    <div className={`field${checkbox ? ' checkbox' : ''}${error ? ' invalid' : ''}`}>
+      {!checkbox && labelElement}
+      {children({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(id, hint, error),
+      })}
+      {checkbox && labelElement}
       {hint && (
         <p className={hideHint ? 'visually-hidden' : 'hint'} id={`${id}-hint`}>
           {hint}
@@ -48,7 +80,7 @@ function Extra({
           {error}
         </p>
       )}
-    </>
+    </div>
   );
 }
 
@@ -58,33 +90,20 @@ type TextFieldProps = Described &
     onChange: (value: string) => void;
   };
 
-export function TextField({
-  label,
-  labelDetail,
-  error,
-  hint,
-  hideHint,
-  value,
-  onChange,
-  ...input
-}: TextFieldProps) {
-  const id = useId();
+export function TextField({ value, onChange, ...props }: TextFieldProps) {
+  const [described, input] = splitDescribed(props);
   return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>
-        <LabelText label={label} detail={labelDetail} />
-      </label>
-      <input
-        id={id}
-        type="text"
-        {...input}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      />
-      <Extra id={id} hint={hint} hideHint={hideHint} error={error} />
-    </div>
+    <Field {...described}>
+      {(control) => (
+        <input
+          type="text"
+          {...input}
+          {...control}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
@@ -95,73 +114,63 @@ type SelectFieldProps = Described &
     options: { value: string; label: string }[];
   };
 
-export function SelectField({
-  label,
-  labelDetail,
-  error,
-  hint,
-  hideHint,
-  value,
-  onChange,
-  options,
-  ...select
-}: SelectFieldProps) {
-  const id = useId();
+export function SelectField({ value, onChange, options, ...props }: SelectFieldProps) {
+  const [described, select] = splitDescribed(props);
   return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>
-        <LabelText label={label} detail={labelDetail} />
-      </label>
-      <select
-        id={id}
-        {...select}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <Extra id={id} hint={hint} hideHint={hideHint} error={error} />
-    </div>
+    <Field {...described}>
+      {(control) => (
+        <select {...select} {...control} value={value} onChange={(e) => onChange(e.target.value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
-type CheckboxFieldProps = Described & {
+type CheckboxFieldProps = Omit<Described, 'hideHint'> & {
   checked: boolean;
   onChange: (checked: boolean) => void;
   disabled?: boolean;
 };
 
-export function CheckboxField({
-  label,
-  labelDetail,
-  error,
-  hint,
-  checked,
-  onChange,
-  disabled,
-}: CheckboxFieldProps) {
-  const id = useId();
+export function CheckboxField({ checked, onChange, disabled, ...described }: CheckboxFieldProps) {
   return (
-    <div className={`field checkbox${error ? ' invalid' : ''}`}>
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-      />
-      <label htmlFor={id}>
-        <LabelText label={label} detail={labelDetail} />
-      </label>
-      <Extra id={id} hint={hint} error={error} />
-    </div>
+    <Field {...described} checkbox>
+      {(control) => (
+        <input
+          type="checkbox"
+          {...control}
+          checked={checked}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/**
+ * A form the browser does not validate (the API's messages are shown instead) and that never
+ * reloads the page: Enter or a submit button calls `onSubmit`.
+ */
+export function SubmitForm({
+  onSubmit,
+  ...form
+}: Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit' | 'noValidate'> & {
+  onSubmit: () => unknown;
+}) {
+  return (
+    <form
+      {...form}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+      noValidate
+    />
   );
 }

@@ -110,3 +110,26 @@ export function usePaged<T>(loadPage: (before?: string) => Promise<Page<T>>, dep
 
   return { state, loadMore };
 }
+
+/**
+ * A form's (or a button's) call: `submit(...args)` clears the last error and runs `action` while
+ * `busy` is true; what `action` throws becomes `error`. Checks made before calling (messages of
+ * the console's own) go first, then `submit` with what they worked out; `setError` shows or
+ * clears an error by hand.
+ */
+export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (...args: A) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action(...args);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit, setError };
+}

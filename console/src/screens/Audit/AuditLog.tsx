@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { AUDIT_ACTIONS, type AuditQuery } from '../../api';
 import { JsonView } from '../../components/feedback';
-import { SelectField, TextField } from '../../components/fields';
+import { SelectField, SubmitForm, TextField } from '../../components/fields';
 import { formatTime } from '../../components/format';
 import { usePaged } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
@@ -39,17 +39,15 @@ export function AuditLog() {
   return (
     <Screen title="Audit log">
       <Section title="Filters">
-        <form
+        <SubmitForm
           className="form-grid"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSubmit={() =>
             setFilters({
               action: action || undefined,
               target_type: targetType.trim() || undefined,
               target_id: targetId.trim() || undefined,
-            });
-          }}
-          noValidate
+            })
+          }
         >
           <SelectField
             label="Action"
@@ -90,7 +88,7 @@ export function AuditLog() {
               Clear filters
             </button>
           </div>
-        </form>
+        </SubmitForm>
       </Section>
       <Section title="Entries">
         <PagedView state={state} loadMore={loadMore} what="entries">

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import type { CreditRequest, CreditResult, Program } from '../../api';
 import { fieldError, FormError, Notice } from '../../components/feedback';
-import { SelectField, TextField } from '../../components/fields';
+import { SelectField, SubmitForm, TextField } from '../../components/fields';
 import { formatPoints, formatTime, localInputToIso } from '../../components/format';
+import { useSubmit } from '../../components/hooks';
 import { useApi } from '../../session';
 
 const INLINE = ['points', 'program_id', 'expires_at', 'note'];
@@ -21,45 +22,28 @@ export function CreditForm({
   const [program, setProgram] = useState('');
   const [expires, setExpires] = useState('');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{ answer: CreditResult; typed: string } | null>(null);
 
   const defaultProgram = programs?.find((p) => p.is_default) ?? programs?.[0];
   const programValue = program || (defaultProgram ? String(defaultProgram.id) : '');
 
-  async function credit() {
+  const { busy, error, submit } = useSubmit(async () => {
     const body: CreditRequest = { customer_id: customerId, points: points.trim() };
     if (programValue) body.program_id = Number(programValue);
     const expiresAt = localInputToIso(expires);
     if (expiresAt) body.expires_at = expiresAt;
     if (note.trim()) body.note = note.trim();
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
-      const answer = await api.creditPoints(body);
-      setResult({ answer, typed: String(body.points) });
-      setPoints('');
-      setNote('');
-      setExpires('');
-      onCredited();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    const answer = await api.creditPoints(body);
+    setResult({ answer, typed: String(body.points) });
+    setPoints('');
+    setNote('');
+    setExpires('');
+    onCredited();
+  });
 
   return (
-    <form
-      className="form-grid"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void credit();
-      }}
-      noValidate
-    >
+    <SubmitForm className="form-grid" onSubmit={submit}>
       <TextField
         label="Points to credit"
         inputMode="decimal"
@@ -114,6 +98,6 @@ export function CreditForm({
           Credit points
         </button>
       </div>
-    </form>
+    </SubmitForm>
   );
 }

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Customer, CustomerCreate } from '../../api';
 import { Async, fieldError, FormError } from '../../components/feedback';
-import { TextField } from '../../components/fields';
+import { SubmitForm, TextField } from '../../components/fields';
 import { customerName, formatTime } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { Link, navigate, useLocation } from '../../router';
 import { useApi } from '../../session';
@@ -24,13 +24,12 @@ export function CustomersScreen() {
 
 function SearchForm({ initial }: { initial: string }) {
   const [text, setText] = useState(initial);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const q = text.trim();
     navigate(q ? `/customers?q=${encodeURIComponent(q)}` : '/customers');
   };
   return (
-    <form role="search" className="inline-form" onSubmit={submit} noValidate>
+    <SubmitForm role="search" className="inline-form" onSubmit={submit}>
       <TextField
         label="Find customer"
         type="search"
@@ -43,7 +42,7 @@ function SearchForm({ initial }: { initial: string }) {
       <button type="submit" className="primary">
         Find customer
       </button>
-    </form>
+    </SubmitForm>
   );
 }
 
@@ -103,37 +102,20 @@ const CREATE_FIELDS: { key: keyof CustomerCreate; label: string; type?: string }
 function CreateCustomer() {
   const api = useApi();
   const [values, setValues] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function create() {
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     const body: CustomerCreate = {};
     for (const f of CREATE_FIELDS) {
       const v = values[f.key]?.trim();
       if (v) body[f.key] = v;
     }
-    try {
-      const customer = await api.createCustomer(body);
-      navigate(`/customers/${customer.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+    const customer = await api.createCustomer(body);
+    navigate(`/customers/${customer.id}`);
+  });
 
   return (
     <Section title="Create customer">
       <p className="muted">Give at least one identifier: mobile, email, external id or card.</p>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-        noValidate
-      >
+      <SubmitForm className="form-grid" onSubmit={submit}>
         {CREATE_FIELDS.map((f) => (
           <TextField
             key={f.key}
@@ -151,7 +133,7 @@ function CreateCustomer() {
             Create customer
           </button>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }

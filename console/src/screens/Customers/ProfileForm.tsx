@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { Customer, CustomerPatch, FraudStatus } from '../../api';
 import { fieldError, FormError, Notice } from '../../components/feedback';
-import { SelectField, TextField } from '../../components/fields';
+import { SelectField, SubmitForm, TextField } from '../../components/fields';
+import { useSubmit } from '../../components/hooks';
 import { useApi } from '../../session';
 
 const FRAUD_OPTIONS: { value: FraudStatus; label: string }[] = [
@@ -21,38 +22,20 @@ export function ProfileForm({
   const [firstname, setFirstname] = useState(customer.firstname ?? '');
   const [lastname, setLastname] = useState(customer.lastname ?? '');
   const [fraud, setFraud] = useState<FraudStatus>(customer.fraud_status);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-
-  async function save() {
+  const { busy, error, submit } = useSubmit(async () => {
     const body: CustomerPatch = {};
     if (fraud !== customer.fraud_status) body.fraud_status = fraud;
     if (firstname !== (customer.firstname ?? '')) body.firstname = firstname;
     if (lastname !== (customer.lastname ?? '')) body.lastname = lastname;
     if (Object.keys(body).length === 0) body.fraud_status = fraud;
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      onSaved(await api.patchCustomer(customer.id, body));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    onSaved(await api.patchCustomer(customer.id, body));
+    setSaved(true);
+  });
 
   return (
-    <form
-      className="form-grid"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      noValidate
-    >
+    <SubmitForm className="form-grid" onSubmit={submit}>
       <SelectField
         label="Fraud status"
         value={fraud}
@@ -79,6 +62,6 @@ export function ProfileForm({
           Save
         </button>
       </div>
-    </form>
+    </SubmitForm>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Program, Redemption, ReverseResult } from '../../api';
 import { fieldError, FormError } from '../../components/feedback';
-import { TextField } from '../../components/fields';
+import { SubmitForm, TextField } from '../../components/fields';
 import { formatPoints, formatTime } from '../../components/format';
-import { usePaged } from '../../components/hooks';
+import { usePaged, useSubmit } from '../../components/hooks';
 import { DataTable } from '../../components/layout';
 import { PagedView } from '../../components/paged';
 import { useApi } from '../../session';
@@ -99,39 +99,21 @@ function ReverseForm({
 }) {
   const api = useApi();
   const [points, setPoints] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, submit } = useSubmit(async () => {
+    const typed = points.trim();
+    const result = await api.reverseRedemption(
+      redemption.redemption_id,
+      typed ? { points: typed } : {},
+    );
+    setPoints('');
+    onReversed(result);
+  });
   const left = Math.round((redemption.points - redemption.reversed_points) * 1000) / 1000;
 
   if (left <= 0) return <span className="muted">Fully reversed</span>;
 
-  async function reverse() {
-    setBusy(true);
-    setError(null);
-    try {
-      const typed = points.trim();
-      const result = await api.reverseRedemption(
-        redemption.redemption_id,
-        typed ? { points: typed } : {},
-      );
-      setPoints('');
-      onReversed(result);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <form
-      className="reverse-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void reverse();
-      }}
-      noValidate
-    >
+    <SubmitForm className="reverse-form" onSubmit={submit}>
       <TextField
         label="Points to reverse"
         inputMode="decimal"
@@ -149,6 +131,6 @@ function ReverseForm({
       <button type="submit" disabled={busy}>
         Reverse<span className="visually-hidden"> {redemption.redemption_id}</span>
       </button>
-    </form>
+    </SubmitForm>
   );
 }

@@ -4,7 +4,7 @@ import { programLabel } from '../../components/links';
 import { Async, FormError, JsonView, Notice } from '../../components/feedback';
 import { SelectField } from '../../components/fields';
 import { formatHour, formatPoints, formatTime } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { useApi } from '../../session';
 import { HourlyChart } from './HourlyChart';
@@ -135,22 +135,11 @@ export function Dashboard() {
 
 function LedgerCheckPanel() {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<LedgerCheck | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function run() {
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     setResult(null);
-    try {
-      setResult(await api.verifyLedger());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    setResult(await api.verifyLedger());
+  });
 
   return (
     <Section title="Ledger check">
@@ -158,7 +147,7 @@ function LedgerCheckPanel() {
         Checks that every wallet balance equals its ledger and open lots, and that every redemption
         adds up.
       </p>
-      <button type="button" onClick={() => void run()} disabled={busy}>
+      <button type="button" onClick={() => void submit()} disabled={busy}>
         Run ledger check
       </button>
       {busy && (

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Group } from '../../api';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
-import { TextField } from '../../components/fields';
+import { SubmitForm, TextField } from '../../components/fields';
 import { parseId } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { CustomerLink } from '../../components/links';
 import { Screen, Section } from '../../components/layout';
 import { Link } from '../../router';
@@ -74,22 +74,12 @@ function GroupView({ id }: { id: number }) {
 
 function RedemptionToggle({ group, onSaved }: { group: Group; onSaved: (g: Group) => void }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function toggle() {
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await api.patchGroup(group.id, { redemption_enabled: !group.redemption_enabled }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    onSaved(await api.patchGroup(group.id, { redemption_enabled: !group.redemption_enabled }));
+  });
   return (
     <>
-      <button type="button" onClick={() => void toggle()} disabled={busy}>
+      <button type="button" onClick={() => void submit()} disabled={busy}>
         {group.redemption_enabled ? 'Disable redemption' : 'Enable redemption'}
       </button>
       <FormError error={error} />
@@ -100,38 +90,24 @@ function RedemptionToggle({ group, onSaved }: { group: Group; onSaved: (g: Group
 function AddMember({ group, onAdded }: { group: Group; onAdded: (g: Group) => void }) {
   const api = useApi();
   const [customer, setCustomer] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<string | undefined>();
   const [added, setAdded] = useState<number | null>(null);
+  const { busy, error, submit, setError } = useSubmit(async (id: number) => {
+    onAdded(await api.addGroupMember(group.id, id));
+    setAdded(id);
+    setCustomer('');
+  });
 
-  async function add() {
+  function add() {
     setError(null);
     setAdded(null);
     const id = parseId(customer);
     setLocal(id === undefined ? 'Enter a customer id (a whole number)' : undefined);
-    if (id === undefined) return;
-    setBusy(true);
-    try {
-      onAdded(await api.addGroupMember(group.id, id));
-      setAdded(id);
-      setCustomer('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (id !== undefined) void submit(id);
   }
 
   return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void add();
-      }}
-      noValidate
-    >
+    <SubmitForm className="inline-form" onSubmit={add}>
       <TextField
         label="Customer id"
         inputMode="numeric"
@@ -145,7 +121,7 @@ function AddMember({ group, onAdded }: { group: Group; onAdded: (g: Group) => vo
       </button>
       <FormError error={error} inline={['customer_id']} />
       {added !== null && <Notice>Customer {added} added to the group.</Notice>}
-    </form>
+    </SubmitForm>
   );
 }
 

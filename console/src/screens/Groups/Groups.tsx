@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { GroupCreate } from '../../api';
 import { Async, fieldError, FormError } from '../../components/feedback';
-import { CheckboxField, TextField } from '../../components/fields';
+import { CheckboxField, SubmitForm, TextField } from '../../components/fields';
 import { parseId } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { CustomerLink } from '../../components/links';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { Link, navigate } from '../../router';
@@ -64,11 +64,13 @@ function CreateGroup() {
   const [primary, setPrimary] = useState('');
   const [members, setMembers] = useState('');
   const [enabled, setEnabled] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
+  const { busy, error, submit, setError } = useSubmit(async (body: GroupCreate) => {
+    const group = await api.createGroup(body);
+    navigate(`/groups/${group.id}`);
+  });
 
-  async function create() {
+  function create() {
     setError(null);
     const problems: Record<string, string> = {};
     const primaryId = parseId(primary);
@@ -84,28 +86,14 @@ function CreateGroup() {
       redemption_enabled: enabled,
     };
     if (parsed.ids.length) body.member_ids = parsed.ids;
-    setBusy(true);
-    try {
-      const group = await api.createGroup(body);
-      navigate(`/groups/${group.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void submit(body);
   }
 
   const err = (field: string) => local[field] ?? fieldError(error, field);
 
   return (
     <Section title="Create group">
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-        noValidate
-      >
+      <SubmitForm className="form-grid" onSubmit={create}>
         <TextField
           label="External id"
           value={externalId}
@@ -144,7 +132,7 @@ function CreateGroup() {
             Create group
           </button>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }

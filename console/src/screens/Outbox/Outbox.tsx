@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
-import { TextField } from '../../components/fields';
+import { SubmitForm, TextField } from '../../components/fields';
 import { formatTime, parseId } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { CustomerLink } from '../../components/links';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { useApi } from '../../session';
@@ -32,10 +32,9 @@ function Notifications() {
         </button>
       }
     >
-      <form
+      <SubmitForm
         className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           if (!filter.trim()) {
             setFilterError(undefined);
             setCustomerId(undefined);
@@ -45,7 +44,6 @@ function Notifications() {
           setFilterError(id === undefined ? 'Enter a customer id (a whole number)' : undefined);
           if (id !== undefined) setCustomerId(id);
         }}
-        noValidate
       >
         <TextField
           label="Filter by customer id"
@@ -57,7 +55,7 @@ function Notifications() {
           autoComplete="off"
         />
         <button type="submit">Filter</button>
-      </form>
+      </SubmitForm>
       <Async state={list.state} retry={list.reload} what="the outbox">
         {(rows) => (
           <DataTable
@@ -87,36 +85,18 @@ function MissedCalls() {
   const api = useApi();
   const list = useLoad(() => api.listMissedCalls(), []);
   const [mobile, setMobile] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [recorded, setRecorded] = useState<string | null>(null);
-
-  async function record() {
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSubmit(async () => {
     setRecorded(null);
-    try {
-      const call = await api.recordMissedCall(mobile.trim());
-      setRecorded(`Missed call from ${call.mobile} recorded.`);
-      setMobile('');
-      list.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    const call = await api.recordMissedCall(mobile.trim());
+    setRecorded(`Missed call from ${call.mobile} recorded.`);
+    setMobile('');
+    list.reload();
+  });
 
   return (
     <Section title="Missed calls">
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void record();
-        }}
-        noValidate
-      >
+      <SubmitForm className="inline-form" onSubmit={submit}>
         <TextField
           label="Mobile"
           type="tel"
@@ -128,7 +108,7 @@ function MissedCalls() {
         <button type="submit" className="primary" disabled={busy}>
           Record missed call
         </button>
-      </form>
+      </SubmitForm>
       <FormError error={error} inline={['mobile']} />
       {recorded && <Notice>{recorded}</Notice>}
       <Async state={list.state} retry={list.reload} what="missed calls">

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Program, ProgramCreate, ProgramInput } from '../../api';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
-import { CheckboxField, TextField } from '../../components/fields';
+import { CheckboxField, SubmitForm, TextField } from '../../components/fields';
 import { formatPoints, numberOrText } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { useApi } from '../../session';
 
@@ -162,14 +162,19 @@ function ProgramForm({
   const api = useApi();
   const before = program && valuesOf(program);
   const [values, setValues] = useState<Values>(before ?? EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [nothing, setNothing] = useState(false);
+  const { busy, error, submit, setError } = useSubmit(async (body: ProgramInput) => {
+    const saved = program
+      ? await api.patchProgram(program.id, body)
+      : await api.createProgram(body as ProgramCreate);
+    if (!program) setValues(EMPTY);
+    onDone(saved);
+  });
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) =>
     setValues((old) => ({ ...old, [key]: value }));
 
-  async function submit() {
+  function save() {
     setError(null);
     setNothing(false);
     const body = bodyOf(values, before);
@@ -177,18 +182,7 @@ function ProgramForm({
       setNothing(true);
       return;
     }
-    setBusy(true);
-    try {
-      const saved = program
-        ? await api.patchProgram(program.id, body)
-        : await api.createProgram(body as ProgramCreate);
-      if (!program) setValues(EMPTY);
-      onDone(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void submit(body);
   }
 
   const field = (key: Exclude<keyof Values, 'is_default'>, label: string, hint?: string) => (
@@ -205,14 +199,7 @@ function ProgramForm({
 
   return (
     <Section title={program ? `Edit program ${program.name}` : 'Create program'}>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        noValidate
-      >
+      <SubmitForm className="form-grid" onSubmit={save}>
         {field('name', 'Name')}
         <CheckboxField
           label="Default program"
@@ -239,7 +226,7 @@ function ProgramForm({
             )}
           </div>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }

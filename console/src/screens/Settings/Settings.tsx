@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { OrgConfig, OrgConfigPatch } from '../../api';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
-import { CheckboxField, SelectField, TextField } from '../../components/fields';
+import { CheckboxField, SelectField, SubmitForm, TextField } from '../../components/fields';
 import { numberOrText } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { Screen, Section } from '../../components/layout';
 import { useApi } from '../../session';
 
@@ -83,8 +83,6 @@ function SettingsForm({
 }) {
   const api = useApi();
   const [values, setValues] = useState<FormValues>(() => toForm(config));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const initial = toForm(config);
 
@@ -101,7 +99,14 @@ function SettingsForm({
     return body;
   }
 
-  async function save() {
+  const { busy, error, submit, setError } = useSubmit(async (body: OrgConfigPatch) => {
+    const saved = await api.patchConfig(body);
+    onSaved(saved);
+    setValues(toForm(saved));
+    setNotice('Settings saved.');
+  });
+
+  function save() {
     const body = patch();
     setError(null);
     setNotice(null);
@@ -109,17 +114,7 @@ function SettingsForm({
       setNotice('Nothing to save: no setting was changed.');
       return;
     }
-    setBusy(true);
-    try {
-      const saved = await api.patchConfig(body);
-      onSaved(saved);
-      setValues(toForm(saved));
-      setNotice('Settings saved.');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void submit(body);
   }
 
   const set = (key: Key, value: string | boolean) => {
@@ -129,14 +124,7 @@ function SettingsForm({
 
   return (
     <Section title="Organisation settings">
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-        noValidate
-      >
+      <SubmitForm className="form-grid" onSubmit={save}>
         {SETTINGS_FIELDS.map((f) => {
           const err = fieldError(error, f.key);
           switch (f.kind) {
@@ -186,7 +174,7 @@ function SettingsForm({
             Save
           </button>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }

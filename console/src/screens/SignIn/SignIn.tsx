@@ -1,10 +1,20 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError, basicToken, createApi, UNREACHABLE } from '../../api';
-import { NO_ADMIN } from '../../components/feedback';
-import { TextField } from '../../components/fields';
+import { ErrorBox, NO_ADMIN } from '../../components/feedback';
+import { SubmitForm, TextField } from '../../components/fields';
+import { useSubmit } from '../../components/hooks';
 import type { Credentials } from '../../session';
 
 export const WRONG_CREDENTIALS = 'Wrong username or password';
+
+/** What to tell a person whose sign-in failed (a string is the console's own message). */
+function signInMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof ApiError && error.status === 401) return WRONG_CREDENTIALS;
+  if (error instanceof ApiError && error.status === 403) return NO_ADMIN;
+  if (error instanceof ApiError && error.unreachable) return UNREACHABLE;
+  return error instanceof Error ? error.message : 'Sign-in failed';
+}
 
 export function SignIn({
   notice,
@@ -15,38 +25,24 @@ export function SignIn({
 }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit, setError } = useSubmit(async () => {
+    const token = basicToken(username, password);
+    // Any admin read proves the credential and the admin permission.
+    await createApi(token).getConfig();
+    setPassword('');
+    onSignedIn({ username, token });
+  });
 
   useEffect(() => {
     document.title = 'Sign in · Points console';
   }, []);
 
-  async function signIn() {
-    setBusy(true);
-    setError(null);
-    const token = basicToken(username, password);
-    try {
-      // Any admin read proves the credential and the admin permission.
-      await createApi(token).getConfig();
-      setPassword('');
-      onSignedIn({ username, token });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError(WRONG_CREDENTIALS);
-      else if (err instanceof ApiError && err.status === 403) setError(NO_ADMIN);
-      else if (err instanceof ApiError && err.unreachable) setError(UNREACHABLE);
-      else setError(err instanceof Error ? err.message : 'Sign-in failed');
-      setBusy(false);
-    }
-  }
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const signIn = () => {
     if (!username || !password) {
       setError('Enter a username and a password');
       return;
     }
-    void signIn();
+    void submit();
   };
 
   return (
@@ -59,7 +55,7 @@ export function SignIn({
           {notice}
         </div>
       )}
-      <form onSubmit={submit} noValidate>
+      <SubmitForm onSubmit={signIn}>
         <TextField
           label="Username"
           value={username}
@@ -75,17 +71,11 @@ export function SignIn({
           onChange={setPassword}
           autoComplete="current-password"
         />
-        {error && (
-          <div className="message error" role="alert">
-            <p>
-              <strong>{error}</strong>
-            </p>
-          </div>
-        )}
+        {error ? <ErrorBox title={signInMessage(error)} /> : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
-      </form>
+      </SubmitForm>
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { AccessGroup, Till } from '../../api';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
-import { SelectField, TextField } from '../../components/fields';
+import { SelectField, SubmitForm, TextField } from '../../components/fields';
 import { formatTime } from '../../components/format';
-import { useLoad } from '../../components/hooks';
+import { useLoad, useSubmit } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { useApi, useSession } from '../../session';
 
@@ -84,32 +84,14 @@ function ChangeGroup({
 }) {
   const api = useApi();
   const [group, setGroup] = useState(till.access_group);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, submit } = useSubmit(async () => {
+    const saved = await api.patchTill(till.id, { access_group: group });
+    onChanged(`Till ${saved.username} is now in access group ${saved.access_group}.`);
+  });
   if (!groups) return null;
 
-  async function change() {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await api.patchTill(till.id, { access_group: group });
-      onChanged(`Till ${saved.username} is now in access group ${saved.access_group}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <form
-      className="row-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void change();
-      }}
-      noValidate
-    >
+    <SubmitForm className="row-form" onSubmit={submit}>
       <SelectField
         label={`Group for ${till.username}`}
         value={group}
@@ -121,35 +103,24 @@ function ChangeGroup({
       <button type="submit" disabled={busy || group === till.access_group}>
         Change group<span className="visually-hidden"> of {till.username}</span>
       </button>
-    </form>
+    </SubmitForm>
   );
 }
 
 function ToggleActive({ till, onChanged }: { till: Till; onChanged: (message: string) => void }) {
   const { api, username } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, submit } = useSubmit(async () => {
+    const saved = await api.patchTill(till.id, { active: !till.active });
+    onChanged(`Till ${saved.username} ${saved.active ? 'activated' : 'deactivated'}.`);
+  });
   // Deactivating the account in use would lock this session out.
   if (till.active && till.username === username) {
     return <span className="muted">Signed in with this account</span>;
   }
 
-  async function toggle() {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await api.patchTill(till.id, { active: !till.active });
-      onChanged(`Till ${saved.username} ${saved.active ? 'activated' : 'deactivated'}.`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
     <>
-      <button type="button" onClick={() => void toggle()} disabled={busy}>
+      <button type="button" onClick={() => void submit()} disabled={busy}>
         {till.active ? 'Deactivate' : 'Activate'}
         <span className="visually-hidden"> {till.username}</span>
       </button>
@@ -169,40 +140,22 @@ function CreateTill({
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [group, setGroup] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const groupValue =
     group || groups?.find((g) => g.name === 'Default')?.name || groups?.[0]?.name || '';
-
-  async function create() {
-    setBusy(true);
-    setError(null);
-    try {
-      const till = await api.createTill({
-        username: username.trim(),
-        password,
-        access_group: groupValue,
-      });
-      setUsername('');
-      setPassword('');
-      onCreated(till);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    const till = await api.createTill({
+      username: username.trim(),
+      password,
+      access_group: groupValue,
+    });
+    setUsername('');
+    setPassword('');
+    onCreated(till);
+  });
 
   return (
     <Section title="Create till">
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-        noValidate
-      >
+      <SubmitForm className="form-grid" onSubmit={submit}>
         <TextField
           label="Username"
           value={username}
@@ -243,7 +196,7 @@ function CreateTill({
             Create till
           </button>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
