@@ -271,8 +271,8 @@ export class AdminService {
       await this.audit(tx, principal, 'till.update', ['till', id], before, after);
       return after;
     });
-    // Sign-ins cached on this instance end now; on others within AUTH_CACHE_TTL_MS.
-    this.auth.forgetCachedCredentials();
+    // Its sign-ins cached on this instance end now; on others within AUTH_CACHE_TTL_MS.
+    this.auth.forgetCachedCredentials(id);
     return till;
   }
 

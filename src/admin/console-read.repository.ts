@@ -95,7 +95,7 @@ export class ConsoleReadRepository {
   /** Redemptions and points per hour and program since `from`. */
   async hourly(sql: Sql, orgId: number, from: Date): Promise<HourlyRow[]> {
     return sql.query<HourlyRow>(
-      `SELECT date_trunc('hour', created_at) AS hour, program_id,
+      `SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, program_id,
               count(*)::int AS redemptions, sum(points)::text AS points
          FROM redemption
         WHERE org_id = $1 AND created_at >= $2

@@ -45,11 +45,13 @@ export class AuthService {
   }
 
   /**
-   * Forgets every cached credential on this instance: a till was deactivated or moved to
-   * another group (other instances forget theirs within AUTH_CACHE_TTL_MS).
+   * Forgets a user's cached credentials on this instance: the till was deactivated or moved
+   * to another group (other instances forget theirs within AUTH_CACHE_TTL_MS). Sign-ins of
+   * that user already being verified neither cache their result nor are joined any more.
    */
-  forgetCachedCredentials(): void {
-    this.cache.clear();
+  forgetCachedCredentials(userId: number): void {
+    this.cache.forgetUser(userId);
+    this.inFlight.clear();
   }
 
   /**
@@ -104,6 +106,7 @@ export class AuthService {
     secret: string,
     address: string,
   ): Promise<Principal | null> {
+    const generation = this.cache.generation;
     let user: UserCredentialRow | undefined;
     let valid: boolean;
     try {
@@ -133,7 +136,7 @@ export class AuthService {
         admin: user.admin_level,
       },
     };
-    this.cache.set(key, principal);
+    this.cache.set(key, principal, Date.now(), generation);
     return principal;
   }
 }

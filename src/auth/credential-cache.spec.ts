@@ -10,6 +10,23 @@ const principal: Principal = {
 };
 
 describe('CredentialCache', () => {
+  it("forgets one user's credentials, and a verification begun before is not cached", () => {
+    const cache = new CredentialCache(1000);
+    const other = { ...principal, userId: 8, username: 'other.till' };
+    const mine = cache.cacheKey('demo.till', 'secret');
+    const theirs = cache.cacheKey('other.till', 'secret');
+    cache.set(mine, principal, 0);
+    cache.set(theirs, other, 0);
+    const begun = cache.generation; // a sign-in reads the user, then hashes…
+    cache.forgetUser(7); // …while an admin deactivates it
+    expect(cache.get(mine, 1)).toBeUndefined();
+    expect(cache.get(theirs, 1)).toEqual(other);
+    cache.set(mine, principal, 2, begun);
+    expect(cache.get(mine, 3)).toBeUndefined();
+    cache.set(mine, principal, 4);
+    expect(cache.get(mine, 5)).toEqual(principal);
+  });
+
   it('returns a cached principal until the TTL runs out', () => {
     const cache = new CredentialCache(1000);
     const key = cache.cacheKey('demo.till', 'secret');

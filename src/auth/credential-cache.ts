@@ -36,8 +36,19 @@ export class CredentialCache {
     return hit.principal;
   }
 
-  set(cacheKey: string, principal: Principal, now = Date.now()): void {
-    if (!this.enabled) return;
+  /**
+   * Bumped whenever entries are forgotten: a verification that started before (and read the
+   * user before the change) must not put its stale principal back.
+   */
+  generation = 0;
+
+  set(
+    cacheKey: string,
+    principal: Principal,
+    now = Date.now(),
+    generation = this.generation,
+  ): void {
+    if (!this.enabled || generation !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -47,5 +58,14 @@ export class CredentialCache {
 
   clear(): void {
     this.entries.clear();
+    this.generation += 1;
+  }
+
+  /** Forgets every cached credential of one user (of any secret). */
+  forgetUser(userId: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.principal.userId === userId) this.entries.delete(key);
+    }
+    this.generation += 1;
   }
 }

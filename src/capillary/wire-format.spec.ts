@@ -21,6 +21,8 @@ describe('replyFormat', () => {
     [{}, 'application/xml;q=0.2, application/json;q=0.9', 'json'],
     [{}, 'application/xml;q=0', 'json'],
     [{}, '*/*', 'json'],
+    [{}, 'application/xml;q=0.5, */*', 'json'],
+    [{}, 'text/xml, */*', 'xml'],
   ])('query %j, Accept %s → %s', (query, accept, expected) => {
     expect(replyFormat(req('/v1.1/customer/get', query, accept))).toBe(expected);
   });
@@ -34,6 +36,7 @@ describe('replyFormat', () => {
   it('knows the till API by its prefix', () => {
     expect(isTillPath('/v1.1/points/redeem')).toBe(true);
     expect(isTillPath('/v2/points/reverse')).toBe(true);
+    expect(isTillPath('/V1.1/points/redeem')).toBe(true);
     expect(isTillPath('/v1.10/points')).toBe(false);
     expect(isTillPath('/admin/v2/x')).toBe(false);
   });

@@ -6,7 +6,7 @@ import { firstValue } from './query';
 /** What a reply is written in. */
 export type WireFormat = 'json' | 'xml';
 
-const TILL_PATH = /^\/v(?:1\.1|2)\//;
+const TILL_PATH = /^\/v(?:1\.1|2)\//i; // Express routes paths in any case
 
 /** The till API (v1.1 and v2): the paths that speak XML as well as JSON. */
 export function isTillPath(path: string): boolean {
@@ -28,7 +28,8 @@ function acceptQuality(accept: string, types: Set<string>): { q: number; at: num
   return best;
 }
 
-const JSON_TYPES = new Set(['application/json']);
+// JSON is the default, so a wildcard asks for JSON as much as application/json does.
+const JSON_TYPES = new Set(['application/json', 'application/*', '*/*']);
 
 /**
  * The format a till asked for (DESIGN.md §11): `format=xml|json` always wins; without it,

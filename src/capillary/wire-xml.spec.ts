@@ -52,6 +52,9 @@ describe('parseWireXml', () => {
     ['an entity declaration', '<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>', /DTD/],
     ['a lower-case doctype', '<!doctype r><r/>', /DTD/],
     ['an undefined entity', '<r>&nbsp;</r>', /undefined entity/],
+    ['an inherited property as an entity', '<r>&constructor;</r>', /undefined entity/],
+    ['__proto__ as an entity', '<r>&__proto__;</r>', /undefined entity/],
+    ['text after the root element', '<r/>junk', /root/],
     ['a reference to a non-character', '<r>&#1;</r>', /not a character/],
     ['an unclosed element', '<r><a></r>', /Malformed XML/],
     ['two root elements', '<r>1</r><r>2</r>', /root/],
@@ -88,6 +91,10 @@ describe('decodeXmlBody', () => {
     for (const charset of ['ISO-8859-1', 'latin1', 'windows-1252', 'cp1252']) {
       expect(decodeXmlBody(latin1, charset)).toBe('<r>Zoë €</r>');
     }
+  });
+
+  it('a UTF-8 byte-order mark wins over a charset that says otherwise', () => {
+    expect(decodeXmlBody(Buffer.from('\ufeff<r>Zoë</r>'), 'iso-8859-1')).toBe('<r>Zoë</r>');
   });
 
   it('takes the declared encoding when the header names none; the header wins', () => {
@@ -148,6 +155,13 @@ describe('renderWireXml', () => {
     expect(xml).toContain('<at>2024-03-13T18:02:34.000Z</at>');
     expect(xml).toContain('<gone></gone>');
     expect(xml).toContain('<ok>true</ok>');
+  });
+
+  it('writes characters XML cannot carry as U+FFFD, so the answer stays well-formed', () => {
+    const xml = renderWireXml({ bill: 'b\u0001\u001b\uFFFEx', ok: 'tab\there' });
+    expect(xml).toContain('<bill>b\uFFFD\uFFFD\uFFFDx</bill>');
+    expect(xml).toContain('<ok>tab\there</ok>');
+    expect(() => parseWireXml(xml)).not.toThrow();
   });
 
   it('round-trips through the parser: what it writes, it reads back', () => {

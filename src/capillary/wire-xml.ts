@@ -59,9 +59,9 @@ const ENTITY_DECODER = {
         if (!isXmlChar(cp)) throw new XmlBodyError(`Malformed XML: ${whole} is not a character`);
         return String.fromCodePoint(cp);
       }
-      const value = PREDEFINED[ref];
-      if (value === undefined) throw new XmlBodyError(`Malformed XML: undefined entity ${whole}`);
-      return value;
+      if (!Object.hasOwn(PREDEFINED, ref))
+        throw new XmlBodyError(`Malformed XML: undefined entity ${whole}`);
+      return PREDEFINED[ref];
     });
   },
 };
@@ -109,7 +109,8 @@ export function parseWireXml(text: string): Record<string, unknown> {
     );
   }
   const roots = typeof doc === 'object' && doc !== null ? Object.values(doc) : [];
-  if (roots.length !== 1 || Array.isArray(roots[0])) {
+  // Text after the root element is not XML (comments and instructions end with '>').
+  if (roots.length !== 1 || Array.isArray(roots[0]) || !text.trimEnd().endsWith('>')) {
     throw new XmlBodyError('Malformed XML: a document has exactly one root element');
   }
   return doc as Record<string, unknown>;
@@ -138,12 +139,14 @@ const DECLARED_ENCODING = /^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["
  */
 export function decodeXmlBody(bytes: Buffer, headerCharset: string | undefined): string {
   let body = bytes;
-  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) body = body.subarray(3);
+  // A byte-order mark says what the bytes are, whatever a header or declaration claims.
+  const utf8Bom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  if (utf8Bom) body = body.subarray(3);
   else if ((body[0] === 0xfe && body[1] === 0xff) || (body[0] === 0xff && body[1] === 0xfe)) {
     throw new XmlBodyError('Unsupported XML encoding UTF-16: send UTF-8 or ISO-8859-1', true);
   }
   const declared = DECLARED_ENCODING.exec(body.subarray(0, 200).toString('latin1'))?.[1];
-  const name = (headerCharset ?? declared ?? 'utf-8').toLowerCase();
+  const name = utf8Bom ? 'utf-8' : (headerCharset ?? declared ?? 'utf-8').toLowerCase();
   const encoding = DECODERS[name];
   if (!encoding) {
     throw new XmlBodyError(
@@ -165,10 +168,19 @@ const builder = new XMLBuilder({ ignoreAttributes: true, format: false, processE
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
+// Characters XML 1.0 cannot carry at all (not even as references): C0 controls but tab, LF
+// and CR, lone surrogates, U+FFFE and U+FFFF.
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as XML can carry it: a character it cannot is written as U+FFFD. */
+const xmlText = (text: string): string => text.replace(NOT_XML_CHAR, '\uFFFD');
+
 /** A wire value (exact numbers as LosslessNumber) as the builder's tree of strings. */
 function toXmlTree(value: unknown): unknown {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return xmlText(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (isWireNumber(value)) {
     // A LosslessNumber is its literal; anything else with the marker is raw JSON text.
@@ -181,7 +193,7 @@ function toXmlTree(value: unknown): unknown {
   }
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = toXmlTree(v);
+    for (const [key, v] of Object.entries(value)) out[xmlText(key)] = toXmlTree(v);
     return out;
   }
   return ''; // functions and symbols: JSON would leave them out

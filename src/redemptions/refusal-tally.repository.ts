@@ -29,7 +29,7 @@ export class RefusalTallyRepository {
   ): Promise<{ outcome: string; program_id: number; count: number }[]> {
     return sql.query(
       `SELECT outcome, program_id, sum(count)::int AS count FROM refusal_tally
-        WHERE org_id = $1 AND hour >= date_trunc('hour', $2::timestamptz)
+        WHERE org_id = $1 AND hour >= date_trunc('hour', $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
         GROUP BY outcome, program_id ORDER BY count DESC`,
       [orgId, from],
     );
