@@ -5,6 +5,7 @@
  * peak memory. Writes bench/results/latest.json and
  * bench/results/latest.svg. See the Benchmarks section of the README.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +24,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
 const RAW_WORKER = fileURLToPath(new URL('workers/raw.mjs', import.meta.url));
 const HTTP_WORKER = fileURLToPath(new URL('workers/http.mjs', import.meta.url));
+const CEILING_WORKER = fileURLToPath(new URL('workers/ceiling.mjs', import.meta.url));
+const CEILING_SCHEMA = fileURLToPath(new URL('ceiling/schema.sql', import.meta.url));
 
 function intFromEnv(name, fallback, min = 1) {
   const raw = process.env[name];
@@ -47,6 +50,7 @@ const settings = {
   pointsPerRequest: '1',
   dbPoolSize: intFromEnv('DB_POOL_SIZE', 10),
   lockTimeoutMs: intFromEnv('LOCK_TIMEOUT_MS', 5000),
+  ceilingSeconds: intFromEnv('BENCH_CEILING_SECONDS', 8),
 };
 const SHAPES = [
   ['spread', 16],
@@ -60,6 +64,9 @@ const TARGETS = {
   cachedVsCheapHash: 0.9,
   metricsOnVsOff: 0.95,
   xmlVsJson: 0.8,
+  // The physical ceiling (pgbench, bench/ceiling/): the performance work's targets.
+  spreadVsCeiling: 0.35,
+  hotVsCeiling: 0.5,
   peakRssMb: 250,
 };
 
@@ -137,6 +144,47 @@ async function measureRaw(databaseUrl, fixture, target, connections, round) {
   };
   const result = await measure(RAW_WORKER, params, undefined);
   return { id, label, kind: 'raw', target, connections, requests: params.requests, ...result };
+}
+
+/** pgbench and psql on the PATH: the ceiling runs only where they are. */
+function haveCeilingTools() {
+  try {
+    execFileSync('pgbench', ['--version'], { stdio: 'ignore' });
+    execFileSync('psql', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The ceiling's minimal schema, in the schema `ceiling` of the bench database. */
+function createCeilingSchema(databaseUrl) {
+  const psql = (args, env = process.env) =>
+    execFileSync('psql', [databaseUrl, '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  psql(['-c', 'CREATE SCHEMA IF NOT EXISTS ceiling']);
+  psql(['-v', `customers=${settings.customers}`, '-f', CEILING_SCHEMA], {
+    ...process.env,
+    PGOPTIONS: '-c search_path=ceiling',
+  });
+}
+
+async function measureCeiling(databaseUrl, target, connections, round) {
+  const id = `ceiling-${target}-${connections}`;
+  const label = `ceiling ${target} ${connections} (pgbench)`;
+  step(`${label}${roundTag(round)}`);
+  const params = {
+    databaseUrl,
+    target,
+    connections,
+    customers: settings.customers,
+    seconds: settings.ceilingSeconds,
+    warmupSeconds: 1,
+  };
+  const result = await measure(CEILING_WORKER, params, undefined);
+  return { id, label, kind: 'ceiling', target, connections, requests: result.completed, ...result };
 }
 
 const round2 = (x) => Math.round(x * 100) / 100;
@@ -234,6 +282,20 @@ function evaluate(byId, memory, integrity) {
     pass:
       xml.vsJson.median >= TARGETS.xmlVsJson && xml.errors === 0 && codeCount(xml.otherCodes) === 0,
   });
+  for (const [target, goal] of [
+    ['spread', TARGETS.spreadVsCeiling],
+    ['hot', TARGETS.hotVsCeiling],
+  ]) {
+    const ceiling = byId.get(`ceiling-${target}-16`);
+    if (!ceiling) continue;
+    const svc = byId.get(`service-${target}-16`);
+    const cpu = (s) => s.cpuMsPerRequest ?? {};
+    targets.push({
+      name: `${target}/16: service ≥ ${goal}× the physical ceiling (pgbench)`,
+      measured: `${svc.vsCeiling.median}×${rangeText(svc.vsCeiling)}, median ${svc.rps} vs ${ceiling.rps} tx/s; database CPU per redemption ${cpu(svc).database} ms vs ${cpu(ceiling).database} ms, service CPU ${cpu(svc).service} ms; ${ceiling.errors} pgbench failures`,
+      pass: svc.vsCeiling.median >= goal && ceiling.errors === 0,
+    });
+  }
   const metricsCost = byId.get('metrics-on').vsOff;
   targets.push({
     name: `metrics: with metrics ≥ ${TARGETS.metricsOnVsOff}× without (cost ≤ ${Math.round((1 - TARGETS.metricsOnVsOff) * 100)}%)`,
@@ -284,6 +346,9 @@ async function main() {
   const setup = await startService({ root, databaseUrl: db.url, cleanup });
   await setup.stop();
   const fixture = await seedBench(db.url, { customers: settings.customers });
+  const ceilingOn = haveCeilingTools();
+  if (ceilingOn) createCeilingSchema(db.url);
+  else step('pgbench or psql not found: the physical ceiling is not measured');
   probes = await createProbes(db.url, { statements: countStatements });
   cleanup.add('probe connection', () => probes.close());
 
@@ -328,6 +393,10 @@ async function main() {
   };
   for (let round = 1; round <= settings.rounds; round++) {
     for (const [target, connections] of SHAPES) {
+      // The physical ceiling in the same round as the shape's raw and service runs.
+      if (ceilingOn && connections === 16) {
+        keep(await measureCeiling(db.url, target, connections, round));
+      }
       await pair(
         round,
         () => measureRaw(db.url, fixture, target, connections, round),
@@ -495,6 +564,8 @@ async function main() {
     const raw = byId.get(`raw-${target}-${connections}`);
     svc.vsRaw = pairedRatio(svc, raw, (r) => r.rps);
     svc.p99VsRaw = pairedRatio(svc, raw, (r) => r.p99);
+    const ceiling = byId.get(`ceiling-${target}-${connections}`);
+    if (ceiling) svc.vsCeiling = pairedRatio(svc, ceiling, (r) => r.rps);
   }
   const authCached = byId.get('auth-cached');
   authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
@@ -505,7 +576,7 @@ async function main() {
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
   const order = [
-    ...SHAPES.flatMap(([t, c]) => [`raw-${t}-${c}`, `service-${t}-${c}`]),
+    ...SHAPES.flatMap(([t, c]) => [`ceiling-${t}-${c}`, `raw-${t}-${c}`, `service-${t}-${c}`]),
     'json-spread-16',
     'xml-spread-16',
     'auth-cached',

@@ -13,7 +13,11 @@ const pairedText = (r, what) =>
   (r.ratios.length > 1 ? ` (${fmt(r.min, 2)}–${fmt(r.max, 2)})` : '');
 
 const ratioText = (s) => {
-  if (s.vsRaw !== undefined) return pairedText(s.vsRaw, 'raw');
+  if (s.vsRaw !== undefined)
+    return (
+      pairedText(s.vsRaw, 'raw') +
+      (s.vsCeiling !== undefined ? `; ${pairedText(s.vsCeiling, 'ceiling')}` : '')
+    );
   if (s.vsCheapHash !== undefined) return pairedText(s.vsCheapHash, 'cheap hash');
   if (s.vsOff !== undefined) return pairedText(s.vsOff, 'metrics off');
   if (s.vsJson !== undefined) return pairedText(s.vsJson, 'JSON');
@@ -72,7 +76,13 @@ export function printTargets(targets) {
   for (const t of targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured}`);
 }
 
-const COLORS = { raw: '#9a9a9a', service: '#2f6db0', xml: '#5a9e4b', auth: '#d9822b' };
+const COLORS = {
+  ceiling: '#6b4fa0',
+  raw: '#9a9a9a',
+  service: '#2f6db0',
+  xml: '#5a9e4b',
+  auth: '#d9822b',
+};
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function niceMax(value) {
@@ -130,6 +140,9 @@ export function renderSvg(results) {
     ...shapes.map((shape) => ({
       label: shape.replace('-', ' · '),
       bars: [
+        ...(byId.has(`ceiling-${shape}`)
+          ? [{ series: 'ceiling', value: byId.get(`ceiling-${shape}`)[metric] }]
+          : []),
         { series: 'raw', value: byId.get(`raw-${shape}`)?.[metric] },
         { series: 'service', value: byId.get(`service-${shape}`)?.[metric] },
       ],
@@ -148,14 +161,15 @@ export function renderSvg(results) {
   ];
   const width = 860;
   const legend = [
-    ['raw', 'raw pg transaction'],
-    ['service', 'service over HTTP'],
+    ['ceiling', 'pgbench ceiling'],
+    ['raw', 'raw pg'],
+    ['service', 'service (HTTP)'],
     ['xml', 'service, XML'],
-    ['auth', 'service, spread · 16, auth variants'],
+    ['auth', 'service, auth variants'],
   ]
     .map(
       ([series, text], i) =>
-        `<rect x="${200 + i * 150}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${218 + i * 150}" y="22" class="a">${text}</text>`,
+        `<rect x="${180 + i * 130}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${198 + i * 130}" y="22" class="a">${text}</text>`,
     )
     .join('\n');
   const m = results.machine;
