@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { passwordVerifiers } from '../auth/password';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
-import { auditValue } from '../audit/audit-value';
 import { AuditRepository } from '../audit/audit.repository';
-import { AdminCall } from './admin-call';
+import { AdminCall, auditEntry } from './admin-call';
 import { AccessGroupRow, TillRow, UserRepository } from '../auth/user.repository';
 import { Clock } from '../common/clock';
 import { Decimal } from '../common/decimal';
@@ -129,17 +128,7 @@ export class AdminService {
     before: unknown,
     after: unknown,
   ): Promise<void> {
-    return this.auditLog.append(tx, {
-      orgId: call.orgId,
-      actorId: call.userId,
-      actor: call.username,
-      action,
-      targetType: target[0],
-      targetId: target[1],
-      before: auditValue(before),
-      after: auditValue(after),
-      requestId: call.requestId,
-    });
+    return this.auditLog.append(tx, auditEntry(call, action, target, before, after));
   }
 
   getConfig(principal: Principal): Promise<OrgConfig> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { auditValue } from '../audit/audit-value';
 import { AuditFilter, AuditRepository, AuditRow } from '../audit/audit.repository';
 import { Clock } from '../common/clock';
 import { Decimal } from '../common/decimal';
@@ -17,7 +16,7 @@ import { ItemJournal } from '../idempotency/idempotency.service';
 import { OrgSettings } from '../programs/org-settings';
 import { RefusalTallyRepository } from '../redemptions/refusal-tally.repository';
 import { Reversed, ReversalService } from '../reversals/reversal.service';
-import { AdminCall } from './admin-call';
+import { AdminCall, auditEntry } from './admin-call';
 import { ConsoleReadRepository, HourlyRow, LedgerView, LotView } from './console-read.repository';
 
 /** One keyset page: the rows, and the cursor of the next (older) page, if any. */
@@ -118,17 +117,10 @@ export class ConsoleService {
       record: async (sql, _index, outcome) => {
         const result = outcome as { reversed?: Reversed };
         if (!result.reversed) return; // a refusal: nothing changed, nothing to log
-        await this.auditLog.append(sql, {
-          orgId: call.orgId,
-          actorId: call.userId,
-          actor: call.username,
-          action: 'redemption.reverse',
-          targetType: 'redemption',
-          targetId: code,
-          before: null,
-          after: auditValue(result.reversed),
-          requestId: call.requestId,
-        });
+        await this.auditLog.append(
+          sql,
+          auditEntry(call, 'redemption.reverse', ['redemption', code], null, result.reversed),
+        );
       },
     };
     const result = await this.reversals.reverse(
