@@ -42,6 +42,110 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
     expect(verify.body.ok).toBe(true);
   });
 
+  /**
+   * `n` customers of the demo org, each with a wallet holding one lot of 10 points that
+   * lapses at `expiresAt` (and its CREDIT ledger row), written set-based. Returns the ids.
+   */
+  async function lapsingWallets(n: number, expiresAt: Date, mark: string): Promise<string[]> {
+    const { rows } = await t.pg.query<{ id: string }>(
+      `WITH org AS (SELECT o.id AS org_id, p.id AS program_id FROM org o
+                      JOIN program p ON p.org_id = o.id AND p.is_default WHERE o.code = 'demo'),
+            c AS (INSERT INTO customer (org_id, external_id, firstname)
+                  SELECT org_id, $1 || '-' || g, $1 FROM org, generate_series(1, $2::int) g
+                  RETURNING id, org_id),
+            w AS (INSERT INTO wallet (org_id, program_id, customer_id, balance, lifetime_points)
+                  SELECT c.org_id, org.program_id, c.id, 10, 10 FROM c, org RETURNING id, org_id),
+            l AS (INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at, expires_at)
+                  SELECT org_id, id, 10, 10, $3::timestamptz - interval '1 day', $3 FROM w
+                  RETURNING id, wallet_id, org_id)
+       INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, request_id)
+       SELECT org_id, wallet_id, id, 'CREDIT', 10, 10, 'system', $1 FROM l RETURNING wallet_id AS id`,
+      [mark, n, expiresAt],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  it('one sweep round writes off lots lapsed at the same instant in many wallets, batch by batch', async () => {
+    const lapse = new Date(t.clock.now().getTime() + 3600_000);
+    const ids = await lapsingWallets(1234, lapse, 'sweep-many');
+    t.clock.advance(2 * 3600_000);
+
+    const swept = await t.app.get(ExpirySweeper).sweepOnce();
+
+    expect(swept).toBeGreaterThanOrEqual(ids.length);
+    const { rows } = await t.pg.query<{ left: number; expiry_rows: number; bad: number }>(
+      `SELECT (SELECT count(*)::int FROM lot WHERE wallet_id = ANY($1::bigint[]) AND remaining > 0) AS left,
+              (SELECT count(*)::int FROM ledger_entry WHERE wallet_id = ANY($1::bigint[]) AND kind = 'EXPIRY'
+                  AND amount = -10 AND balance_after = 0) AS expiry_rows,
+              (SELECT count(*)::int FROM wallet WHERE id = ANY($1::bigint[])
+                  AND (balance <> 0 OR expired <> 10)) AS bad`,
+      [ids],
+    );
+    expect(rows[0]).toEqual({ left: 0, expiry_rows: ids.length, bad: 0 });
+    const verify = await admin(t, 'get', '/admin/ledger/verify');
+    expect(verify.body).toMatchObject({ ok: true, failure_count: 0, failures: [] });
+  });
+
+  it('the sweeper leaves a wallet another transaction holds to that transaction', async () => {
+    const lapse = new Date(t.clock.now().getTime() + 3600_000);
+    const [held, free] = await lapsingWallets(2, lapse, 'sweep-held');
+    t.clock.advance(2 * 3600_000);
+    const holder = await t.pg.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM wallet WHERE id = $1 FOR UPDATE', [held]);
+      await t.app.get(ExpirySweeper).sweepOnce();
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    const { rows } = await t.pg.query<{ id: string; balance: string }>(
+      'SELECT id::text, balance::text FROM wallet WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [[held, free]],
+    );
+    expect(rows).toEqual([
+      { id: held, balance: '10.000' },
+      { id: free, balance: '0.000' },
+    ]);
+    // Free again: the next round takes it.
+    await t.app.get(ExpirySweeper).sweepOnce();
+    const after = await t.pg.query('SELECT balance::text FROM wallet WHERE id = $1', [held]);
+    expect(after.rows[0].balance).toBe('0.000');
+  });
+
+  it('the ledger check reads every wallet page by page and reports each inconsistency', async () => {
+    const ids = await lapsingWallets(
+      2100,
+      new Date(t.clock.now().getTime() + 365 * 86400_000),
+      'check-pages',
+    );
+    const { rows } = await t.pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM wallet w JOIN org o ON o.id = w.org_id WHERE o.code = 'demo'`,
+    );
+    const clean = await admin(t, 'get', '/admin/ledger/verify');
+    expect(clean.body).toMatchObject({ ok: true, wallets_checked: rows[0].n, failure_count: 0 });
+    expect(rows[0].n).toBeGreaterThan(2000); // more than two pages
+
+    // Two wallets past the first page made inconsistent behind the service's back.
+    const broken = [ids[1500], ids[2050]];
+    await t.pg.query('UPDATE wallet SET balance = balance + 1 WHERE id = ANY($1::bigint[])', [
+      broken,
+    ]);
+    try {
+      const res = await admin(t, 'get', '/admin/ledger/verify');
+      expect(res.body.ok).toBe(false);
+      expect(res.body.wallets_checked).toBe(rows[0].n);
+      // Each broken wallet disagrees with its ledger and with its lots.
+      expect(res.body.failure_count).toBe(4);
+      const failures = res.body.failures as { wallet_id: string }[];
+      expect(failures.map((f) => f.wallet_id).sort()).toEqual([...broken, ...broken].sort());
+    } finally {
+      await t.pg.query('UPDATE wallet SET balance = balance - 1 WHERE id = ANY($1::bigint[])', [
+        broken,
+      ]);
+    }
+  });
+
   it('a credit retried with the same Idempotency-Key adds the points once', async () => {
     const { id } = await makeCustomer(t);
     const send = () =>

@@ -21,7 +21,7 @@ export function processCpuMs(pid) {
 }
 
 /** CPU time of a process and all its children, live and exited, in ms. */
-function treeCpuMs(rootPid) {
+export function treeCpuMs(rootPid) {
   try {
     const root = statFields(rootPid);
     let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
@@ -41,7 +41,7 @@ function treeCpuMs(rootPid) {
 }
 
 /** The postmaster of the server behind `url`, when it runs on this machine. */
-async function postmasterPid(client) {
+export async function postmasterPid(client) {
   const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
   try {
     return Number(statFields(rows[0].pid)[1]);

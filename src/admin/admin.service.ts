@@ -91,8 +91,14 @@ export interface LedgerCheck {
   ok: boolean;
   wallets_checked: number;
   redemptions_checked: number;
+  /** Every failure found; `failures` lists the first MAX_LISTED_FAILURES. */
+  failure_count: number;
   failures: { wallet_id?: string; redemption_id?: string; problem: string }[];
 }
+
+/** Wallets (then redemptions) the ledger check reads per page. */
+const LEDGER_CHECK_PAGE = 1000;
+const MAX_LISTED_FAILURES = 1000;
 
 /**
  * The admin API's use cases: an org's operators configure it and stand in for the earning
@@ -541,47 +547,63 @@ export class AdminService {
   /**
    * Every wallet of the org: balance = sum of its ledger = sum of its open lots, never
    * negative; every redemption's allocations add up to what it took, net of reversals.
+   * Streams: one keyset page of LEDGER_CHECK_PAGE wallets (then redemptions) at a time, each
+   * its own short read, so memory stays bounded and no redemption waits for the check;
+   * failures are listed up to MAX_LISTED_FAILURES and all counted.
    */
   async verifyLedger(principal: Principal): Promise<LedgerCheck> {
-    const wallets = await this.ledger.walletTotals(this.db, principal.orgId);
+    const orgId = principal.orgId;
     const failures: LedgerCheck['failures'] = [];
-    for (const w of wallets) {
-      const balance = Decimal.of(w.balance);
-      if (balance.isNegative())
-        failures.push({ wallet_id: w.id, problem: `negative balance ${w.balance}` });
-      if (!balance.eq(Decimal.of(w.ledger)))
-        failures.push({
-          wallet_id: w.id,
-          problem: `balance ${w.balance} but ledger sums to ${w.ledger}`,
-        });
-      if (!balance.eq(Decimal.of(w.lots)))
-        failures.push({
-          wallet_id: w.id,
-          problem: `balance ${w.balance} but open lots hold ${w.lots}`,
-        });
+    let failureCount = 0;
+    const fail = (failure: LedgerCheck['failures'][number]): void => {
+      failureCount++;
+      if (failures.length < MAX_LISTED_FAILURES) failures.push(failure);
+    };
+    let walletsChecked = 0;
+    for (let after = '0'; ;) {
+      const page = await this.ledger.walletTotals(this.db, orgId, after, LEDGER_CHECK_PAGE);
+      for (const w of page) {
+        const balance = Decimal.of(w.balance);
+        if (balance.isNegative())
+          fail({ wallet_id: w.id, problem: `negative balance ${w.balance}` });
+        if (!balance.eq(Decimal.of(w.ledger)))
+          fail({ wallet_id: w.id, problem: `balance ${w.balance} but ledger sums to ${w.ledger}` });
+        if (!balance.eq(Decimal.of(w.lots)))
+          fail({ wallet_id: w.id, problem: `balance ${w.balance} but open lots hold ${w.lots}` });
+      }
+      walletsChecked += page.length;
+      if (page.length < LEDGER_CHECK_PAGE) break;
+      after = page[page.length - 1].id;
     }
-    const redemptions = await this.ledger.redemptionTotals(this.db, principal.orgId);
-    for (const r of redemptions) {
-      if (!Decimal.of(r.allocated).eq(Decimal.of(r.points)))
-        failures.push({
-          redemption_id: r.code,
-          problem: `allocations ${r.allocated} != points ${r.points}`,
-        });
-      if (!Decimal.of(r.alloc_reversed).eq(Decimal.of(r.reversed)))
-        failures.push({
-          redemption_id: r.code,
-          problem: `reversed allocations ${r.alloc_reversed} != reversed ${r.reversed}`,
-        });
-      if (!Decimal.of(r.ledger).neg().eq(Decimal.of(r.points)))
-        failures.push({
-          redemption_id: r.code,
-          problem: `ledger debit ${r.ledger} != points ${r.points}`,
-        });
+    let redemptionsChecked = 0;
+    for (let after = '0'; ;) {
+      const page = await this.ledger.redemptionTotals(this.db, orgId, after, LEDGER_CHECK_PAGE);
+      for (const r of page) {
+        if (!Decimal.of(r.allocated).eq(Decimal.of(r.points)))
+          fail({
+            redemption_id: r.code,
+            problem: `allocations ${r.allocated} != points ${r.points}`,
+          });
+        if (!Decimal.of(r.alloc_reversed).eq(Decimal.of(r.reversed)))
+          fail({
+            redemption_id: r.code,
+            problem: `reversed allocations ${r.alloc_reversed} != reversed ${r.reversed}`,
+          });
+        if (!Decimal.of(r.ledger).neg().eq(Decimal.of(r.points)))
+          fail({
+            redemption_id: r.code,
+            problem: `ledger debit ${r.ledger} != points ${r.points}`,
+          });
+      }
+      redemptionsChecked += page.length;
+      if (page.length < LEDGER_CHECK_PAGE) break;
+      after = page[page.length - 1].id;
     }
     return {
-      ok: failures.length === 0,
-      wallets_checked: wallets.length,
-      redemptions_checked: redemptions.length,
+      ok: failureCount === 0,
+      wallets_checked: walletsChecked,
+      redemptions_checked: redemptionsChecked,
+      failure_count: failureCount,
       failures,
     };
   }

@@ -39,6 +39,8 @@ export class PeriodicTask {
  */
 export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
+  /** Set at shutdown: a long round stops between two of its steps. */
+  protected stopping = false;
 
   protected constructor(name: string, intervalMs: number, logger?: Logger) {
     this.task = new PeriodicTask(name, intervalMs, () => this.round(), logger);
@@ -52,6 +54,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     return this.task.stop();
   }
 }

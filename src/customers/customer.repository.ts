@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, Prepared, Sql } from '../database/db';
 import { LockedWallet, toLockedWallet } from '../wallets/wallet.repository';
+import { CUSTOMER_COLUMNS, CUSTOMER_SQL } from './customer.sql';
 import { CustomerIdentifier } from './identifier';
 
 export interface CustomerRow {
@@ -27,21 +28,7 @@ export interface NewCustomer {
   lastname?: string;
 }
 
-const COLUMNS = [
-  'id',
-  'org_id',
-  'mobile',
-  'email',
-  'external_id',
-  'card_number',
-  'card_external_id',
-  'firstname',
-  'lastname',
-  'fraud_status',
-  'created_at',
-]
-  .map((column) => `c.${column}`)
-  .join(', ');
+const COLUMNS = CUSTOMER_COLUMNS;
 
 const WHERE: Record<CustomerIdentifier['type'], string> = {
   id: 'c.id = $2::int',
@@ -65,21 +52,12 @@ const FIND_BY = Object.fromEntries(
 
 /**
  * The customer and, locked, their own wallet in one program: one round trip where a
- * redemption would otherwise need two. The wallet is locked in a sub-select, so a wait for
- * the lock ends with the wallet's current row (balance included).
+ * redemption would otherwise need two.
  */
 const FIND_LOCKING_WALLET = Object.fromEntries(
   Object.entries(WHERE).map(([type, where]) => [
     type,
-    prepared(
-      `customer-by-${type}-locking-wallet`,
-      `SELECT ${COLUMNS}, w.id AS wallet_id, w.balance AS wallet_balance
-         FROM customer c
-         LEFT JOIN LATERAL (
-           SELECT id, balance FROM wallet WHERE customer_id = c.id AND program_id = $3 FOR UPDATE
-         ) w ON true
-        WHERE c.org_id = $1 AND ${where}`,
-    ),
+    prepared(`customer-by-${type}-locking-wallet`, CUSTOMER_SQL.findLockingWallet(where)),
   ]),
 ) as Record<CustomerIdentifier['type'], Prepared>;
 

@@ -5,14 +5,19 @@ import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { Metrics } from '../metrics/metrics';
-import { WalletRepository } from './wallet.repository';
+import { Actor, LapsePosition, WalletRepository } from './wallet.repository';
 
-const WALLETS_PER_ROUND = 200;
+/** Lapsed lots looked at per batch; their wallets are swept in one transaction. */
+const LOTS_PER_BATCH = 500;
+const SWEEPER: Actor = { type: 'system', id: null, requestId: 'expiry-sweeper' };
 
 /**
  * The periodic half of expiry: writes EXPIRY ledger entries for lapsed lots of wallets no
- * request has touched. Wallets busy with a request are skipped (SKIP LOCKED); that request
- * sweeps them itself.
+ * request has touched. A round walks the lapsed lots in lapsing order (keyset) in batches:
+ * per batch, one short transaction locks the batch's wallets that are free (SKIP LOCKED: a
+ * request holding one sweeps it itself, and another instance's sweeper skips this one's)
+ * and writes their lapsed lots off set-based. A round ends when it has passed every lot
+ * lapsed at its start, or when the application stops.
  */
 @Injectable()
 export class ExpirySweeper extends PeriodicJob {
@@ -35,24 +40,26 @@ export class ExpirySweeper extends PeriodicJob {
   /** One round; returns how many wallets had lots written off. */
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
-    let swept = 0;
-    for (const walletId of await this.wallets.dueForExpiry(this.db, now, WALLETS_PER_ROUND)) {
-      const lapsed = await this.db.transaction(async (tx) => {
-        const wallet = await this.wallets.tryLockById(tx, walletId);
-        if (!wallet) return undefined;
-        const swept = await this.wallets.sweep(tx, wallet, now, {
-          type: 'system',
-          id: null,
-          requestId: 'expiry-sweeper',
-        });
-        return swept.lapsed;
+    let wallets = 0;
+    let lots = 0;
+    let after: LapsePosition | undefined;
+    do {
+      const due = await this.wallets.dueForExpiry(this.db, now, LOTS_PER_BATCH, after);
+      after = due.next;
+      if (due.walletIds.length === 0) break;
+      const swept = await this.db.transaction(async (tx) => {
+        const locked = await this.wallets.tryLockMany(tx, due.walletIds);
+        return {
+          wallets: locked.length,
+          lots: await this.wallets.expireLapsedOf(tx, locked, now, SWEEPER),
+        };
       });
-      if (lapsed === undefined) continue;
       // Counted once committed.
-      this.metrics.lotsExpired.inc(lapsed);
-      swept++;
-    }
-    if (swept > 0) this.logger.log(`expired lots in ${swept} wallets`);
-    return swept;
+      this.metrics.lotsExpired.inc(swept.lots);
+      wallets += swept.wallets;
+      lots += swept.lots;
+    } while (after && !this.stopping);
+    if (lots > 0) this.logger.log(`expired ${lots} lots in ${wallets} wallets`);
+    return wallets;
   }
 }

@@ -9,6 +9,7 @@ export interface WalletTotals {
 }
 
 export interface RedemptionTotals {
+  id: string;
   code: string;
   points: string;
   reversed: string;
@@ -17,32 +18,48 @@ export interface RedemptionTotals {
   ledger: string;
 }
 
-/** The sums the ledger check compares, per wallet and per redemption of an org. */
+/**
+ * The sums the ledger check compares, per wallet and per redemption of an org, one keyset
+ * page at a time (ids above `after`, at most `limit`): each page is one short read through
+ * the wallet's or the redemption's own index, so the check holds one page in memory, takes
+ * no lock, and costs the same per page however large the org is.
+ */
 @Injectable()
 export class LedgerCheckRepository {
-  async walletTotals(sql: Sql, orgId: number): Promise<WalletTotals[]> {
+  async walletTotals(
+    sql: Sql,
+    orgId: number,
+    after: string,
+    limit: number,
+  ): Promise<WalletTotals[]> {
     return sql.query<WalletTotals>(
-      `SELECT w.id, w.balance, COALESCE(l.total, 0) AS ledger, COALESCE(o.total, 0) AS lots
+      `SELECT w.id, w.balance,
+              (SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE wallet_id = w.id) AS ledger,
+              (SELECT coalesce(sum(remaining), 0) FROM lot WHERE wallet_id = w.id) AS lots
          FROM wallet w
-         LEFT JOIN (SELECT wallet_id, sum(amount) AS total FROM ledger_entry GROUP BY wallet_id) l ON l.wallet_id = w.id
-         LEFT JOIN (SELECT wallet_id, sum(remaining) AS total FROM lot GROUP BY wallet_id) o ON o.wallet_id = w.id
-        WHERE w.org_id = $1 ORDER BY w.id`,
-      [orgId],
+        WHERE w.org_id = $1 AND w.id > $2::bigint
+        ORDER BY w.id LIMIT $3`,
+      [orgId, after, limit],
     );
   }
 
-  async redemptionTotals(sql: Sql, orgId: number): Promise<RedemptionTotals[]> {
+  async redemptionTotals(
+    sql: Sql,
+    orgId: number,
+    after: string,
+    limit: number,
+  ): Promise<RedemptionTotals[]> {
     return sql.query<RedemptionTotals>(
-      `SELECT r.code, r.points, r.reversed_points AS reversed,
-              COALESCE(a.points, 0) AS allocated, COALESCE(a.reversed, 0) AS alloc_reversed,
-              COALESCE(l.amount, 0) AS ledger
+      `SELECT r.id, r.code, r.points, r.reversed_points AS reversed,
+              coalesce(a.points, 0) AS allocated, coalesce(a.reversed, 0) AS alloc_reversed,
+              (SELECT coalesce(sum(amount), 0) FROM ledger_entry
+                WHERE redemption_id = r.id AND kind = 'REDEMPTION') AS ledger
          FROM redemption r
-         LEFT JOIN (SELECT redemption_id, sum(points) AS points, sum(reversed) AS reversed
-                      FROM redemption_allocation GROUP BY redemption_id) a ON a.redemption_id = r.id
-         LEFT JOIN (SELECT redemption_id, sum(amount) AS amount FROM ledger_entry
-                     WHERE kind = 'REDEMPTION' GROUP BY redemption_id) l ON l.redemption_id = r.id
-        WHERE r.org_id = $1`,
-      [orgId],
+         LEFT JOIN LATERAL (SELECT sum(points) AS points, sum(reversed) AS reversed
+                              FROM redemption_allocation WHERE redemption_id = r.id) a ON true
+        WHERE r.org_id = $1 AND r.id > $2::bigint
+        ORDER BY r.id LIMIT $3`,
+      [orgId, after, limit],
     );
   }
 }
