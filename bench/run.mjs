@@ -52,12 +52,17 @@ const settings = {
   lockTimeoutMs: intFromEnv('LOCK_TIMEOUT_MS', 5000),
   ceilingSeconds: intFromEnv('BENCH_CEILING_SECONDS', 8),
 };
+/**
+ * BENCH_ONLY=ceiling: a quick run of the shapes measured against the physical ceiling
+ * (spread/16, hot/16) and nothing else, for working on them; not a run of record.
+ */
+const ONLY_CEILING = process.env.BENCH_ONLY === 'ceiling';
 const SHAPES = [
   ['spread', 16],
   ['spread', 64],
   ['hot', 16],
   ['hot', 64],
-];
+].filter(([, connections]) => !ONLY_CEILING || connections === 16);
 const TARGETS = {
   serviceVsRaw: 0.5,
   hotP99VsRaw: 3,
@@ -138,6 +143,7 @@ async function measureRaw(databaseUrl, fixture, target, connections, round) {
     warmup: settings.warmup,
     target,
     ...fixture,
+    customers: settings.customers,
     points: settings.pointsPerRequest,
     lockTimeoutMs: settings.lockTimeoutMs,
     ernPrefix: `${id}-r${round}`,
@@ -259,6 +265,7 @@ function evaluate(byId, memory, integrity) {
   ]) {
     const raw = byId.get(`raw-${target}-${connections}`);
     const svc = byId.get(`service-${target}-${connections}`);
+    if (!svc) continue;
     const ratio = svc.vsRaw;
     const others = codeCount(svc.otherCodes);
     const checks = [ratio.median >= TARGETS.serviceVsRaw, svc.errors === 0];
@@ -276,12 +283,15 @@ function evaluate(byId, memory, integrity) {
     targets.push({ name, measured, pass: checks.every(Boolean) });
   }
   const xml = byId.get('xml-spread-16');
-  targets.push({
-    name: `XML: redeem in XML ≥ ${TARGETS.xmlVsJson}× the same in JSON (spread 16), zero errors`,
-    measured: `${xml.vsJson.median}×${rangeText(xml.vsJson)}, median ${xml.rps} vs ${byId.get('json-spread-16').rps} req/s, ${xml.errors} errors, ${codeCount(xml.otherCodes)} item codes other than 800`,
-    pass:
-      xml.vsJson.median >= TARGETS.xmlVsJson && xml.errors === 0 && codeCount(xml.otherCodes) === 0,
-  });
+  if (xml)
+    targets.push({
+      name: `XML: redeem in XML ≥ ${TARGETS.xmlVsJson}× the same in JSON (spread 16), zero errors`,
+      measured: `${xml.vsJson.median}×${rangeText(xml.vsJson)}, median ${xml.rps} vs ${byId.get('json-spread-16').rps} req/s, ${xml.errors} errors, ${codeCount(xml.otherCodes)} item codes other than 800`,
+      pass:
+        xml.vsJson.median >= TARGETS.xmlVsJson &&
+        xml.errors === 0 &&
+        codeCount(xml.otherCodes) === 0,
+    });
   for (const [target, goal] of [
     ['spread', TARGETS.spreadVsCeiling],
     ['hot', TARGETS.hotVsCeiling],
@@ -296,6 +306,7 @@ function evaluate(byId, memory, integrity) {
       pass: svc.vsCeiling.median >= goal && ceiling.errors === 0,
     });
   }
+  if (ONLY_CEILING) return targets;
   const metricsCost = byId.get('metrics-on').vsOff;
   targets.push({
     name: `metrics: with metrics ≥ ${TARGETS.metricsOnVsOff}× without (cost ≤ ${Math.round((1 - TARGETS.metricsOnVsOff) * 100)}%)`,
@@ -437,7 +448,7 @@ async function main() {
     );
   const jsonRun = spread16On('json-spread-16', 'JSON redeem (spread 16)', 'json');
   const xmlRun = spread16On('xml-spread-16', 'XML redeem (spread 16)', 'xml');
-  for (let round = 1; round <= settings.rounds; round++) {
+  for (let round = 1; round <= settings.rounds && !ONLY_CEILING; round++) {
     await pair(round, jsonRun(round), xmlRun(round));
   }
 
@@ -523,16 +534,17 @@ async function main() {
     }
   };
 
-  await comparePairs('auth', authSides, settings.authPairs, settings.authRounds, async (of) =>
-    keep(
-      await measureHttp(of.get(authSides[1]), 'auth-nocache-scrypt', 'auth no cache, scrypt', {
-        ...spread16,
-        till: DEMO_TILL,
-        requests: settings.slowAuthRequests,
-        warmup: 32,
-      }),
-    ),
-  );
+  if (!ONLY_CEILING)
+    await comparePairs('auth', authSides, settings.authPairs, settings.authRounds, async (of) =>
+      keep(
+        await measureHttp(of.get(authSides[1]), 'auth-nocache-scrypt', 'auth no cache, scrypt', {
+          ...spread16,
+          till: DEMO_TILL,
+          requests: settings.slowAuthRequests,
+          warmup: 32,
+        }),
+      ),
+    );
 
   // What the metrics cost: the same service with them (the default) and without.
   const metricsSides = [
@@ -551,7 +563,8 @@ async function main() {
       env: { METRICS_ENABLED: 'false' },
     },
   ];
-  await comparePairs('metrics', metricsSides, settings.metricsPairs, settings.metricsRounds);
+  if (!ONLY_CEILING)
+    await comparePairs('metrics', metricsSides, settings.metricsPairs, settings.metricsRounds);
 
   step('checking wallet consistency');
   const integrity = await checkIntegrity(db.url);
@@ -567,12 +580,14 @@ async function main() {
     const ceiling = byId.get(`ceiling-${target}-${connections}`);
     if (ceiling) svc.vsCeiling = pairedRatio(svc, ceiling, (r) => r.rps);
   }
-  const authCached = byId.get('auth-cached');
-  authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
-  const xmlRuns = byId.get('xml-spread-16');
-  xmlRuns.vsJson = pairedRatio(xmlRuns, byId.get('json-spread-16'), (r) => r.rps);
-  const metricsOn = byId.get('metrics-on');
-  metricsOn.vsOff = pairedRatio(metricsOn, byId.get('metrics-off'), (r) => r.rps);
+  if (!ONLY_CEILING) {
+    const authCached = byId.get('auth-cached');
+    authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
+    const xmlRuns = byId.get('xml-spread-16');
+    xmlRuns.vsJson = pairedRatio(xmlRuns, byId.get('json-spread-16'), (r) => r.rps);
+    const metricsOn = byId.get('metrics-on');
+    metricsOn.vsOff = pairedRatio(metricsOn, byId.get('metrics-off'), (r) => r.rps);
+  }
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
   const order = [
@@ -615,8 +630,13 @@ async function main() {
     memory,
     integrity,
   };
-  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(resultsDir, 'latest.svg'), renderSvg(results));
+  // A quick run is not a run of record: it writes quick.json only.
+  if (ONLY_CEILING) {
+    await writeFile(join(resultsDir, 'quick.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } else {
+    await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(join(resultsDir, 'latest.svg'), renderSvg(results));
+  }
 
   console.log('');
   printTable(scenarios);
@@ -633,19 +653,24 @@ async function main() {
   console.log('');
   printTargets(targets);
   console.log(
-    `\nwrote bench/results/latest.json and bench/results/latest.svg (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    `\nwrote ${ONLY_CEILING ? 'bench/results/quick.json' : 'bench/results/latest.json and bench/results/latest.svg'} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
   );
   return results.pass;
 }
 
-main().then(
-  (pass) => process.exit(!pass && process.env.BENCH_STRICT === '1' ? 2 : 0),
-  async (err) => {
-    if (cleanup.interrupted) return; // the signal handler cleans up and exits
-    console.error(`\nbenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
-    if (pgLog.length > 0 && !process.env.DATABASE_URL)
-      console.error(`PostgreSQL log (last lines):\n  ${pgLog.join('\n  ')}`);
-    await cleanup.run();
-    process.exit(1);
-  },
-);
+// BENCH_SCALE=1: the data-growth bench instead (bench/scale.mjs; not in CI).
+if (process.env.BENCH_SCALE === '1') await import('./scale.mjs');
+else
+  main().then(
+    (pass) => process.exit(!pass && process.env.BENCH_STRICT === '1' ? 2 : 0),
+    async (err) => {
+      if (cleanup.interrupted) return; // the signal handler cleans up and exits
+      console.error(
+        `\nbenchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : err}`,
+      );
+      if (pgLog.length > 0 && !process.env.DATABASE_URL)
+        console.error(`PostgreSQL log (last lines):\n  ${pgLog.join('\n  ')}`);
+      await cleanup.run();
+      process.exit(1);
+    },
+  );

@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolClient } from 'pg';
 import { parseWireJson, stringifyWireJson } from '../src/capillary/wire-json';
 import { requestFingerprint } from '../src/capillary/wire-response';
-import { balanceOf, expectLedgerOk, makeCustomer, orgIdOf, writeCounts } from './support/api';
+import {
+  balanceOf,
+  createCustomer,
+  credit,
+  expectLedgerOk,
+  makeCustomer,
+  orgIdOf,
+  writeCounts,
+} from './support/api';
 import { DEMO_TILL, OTHER_ADMIN, OTHER_TILL } from './support/credentials';
 import {
   fireAll,
@@ -617,6 +625,44 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
       }
       await t2.close();
     }
+  });
+
+  it('values with quotes, backslashes and SQL in them travel exactly through the batched round trips', async () => {
+    const externalId = `O'Brien \\ "x" ✓ ${Date.now()}`;
+    const { id } = await createCustomer(t, { external_id: externalId });
+    await credit(t, { customer_id: id, points: 10 });
+    const ern = `ref'); DELETE FROM wallet; -- \\ ${id}`;
+    const send = (identifier: Record<string, string>) =>
+      timedRequest(
+        t.url,
+        redeemRequest(
+          JSON.stringify({
+            root: {
+              redeem: {
+                points_redeemed: 1,
+                customer: identifier,
+                external_reference_number: ern,
+                transaction_number: "bill 'quoted' \\",
+              },
+            },
+          }),
+        ),
+        agent,
+      );
+
+    expect(itemOf(await send({ external_id: externalId })).item_status.code).toBe(800);
+    // The same reference again is seen as taken: it was stored exactly as sent.
+    expect(itemOf(await send({ external_id: externalId })).item_status.code).toBe(744);
+    // An identifier written like SQL is only ever a value: it matches nobody.
+    expect(itemOf(await send({ external_id: "x' OR '1'='1" })).item_status.code).toBe(816);
+
+    const { rows } = await t.pg.query<{ ern: string; bill: string; external_id: string }>(
+      `SELECT r.external_reference_number AS ern, r.transaction_number AS bill, c.external_id
+         FROM redemption r JOIN customer c ON c.id = r.customer_id WHERE r.customer_id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([{ ern, bill: "bill 'quoted' \\", external_id: externalId }]);
+    expect(await balanceOf(t, id)).toBe('9.000');
   });
 
   it('the ledger verifies after all of the above', async () => {

@@ -1,31 +1,36 @@
 /**
  * The ceiling: the redemption transaction issued straight from `pg`, one client per
- * connection, no HTTP and no framework, with the customer id already known. The statements
- * are the service's own texts, loaded from its build (dist/src/wallets/wallet.sql.js,
- * dist/src/redemptions/redemption.sql.js), sent as the same named prepared statements: lock
- * the wallet; read its lots and whether the reference is taken; write redemption,
- * allocations, lots, ledger and wallet in one statement. The service locks the wallet in
- * the statement that also reads the customer, so its lock does a little more than this one.
+ * connection, no HTTP and no framework. The statements are the service's own texts, loaded
+ * from its build (dist/src/customers/customer.sql.js, dist/src/redemptions/redemption.sql.js)
+ * and sent as the service sends them (dist/src/database/batch.sql.js): BEGIN, the customer
+ * with their wallet locked and then the wallet's lots and whether the reference is taken,
+ * in one round trip; the redemption's one writing statement with COMMIT in the second.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { spreadMobile, HOT_MOBILE } from '../lib/fixtures.mjs';
 import { fromMilli, summarize, toMilli } from '../lib/util.mjs';
 import { serveWorker } from '../lib/workers.mjs';
 
 const require = createRequire(import.meta.url);
-const { WALLET_SQL } = require('../../dist/src/wallets/wallet.sql.js');
+const { CUSTOMER_SQL, CUSTOMER_WHERE } = require('../../dist/src/customers/customer.sql.js');
 const { REDEMPTION_SQL } = require('../../dist/src/redemptions/redemption.sql.js');
+const { BATCH_SQL } = require('../../dist/src/database/batch.sql.js');
+const { TRANSACTION_SQL } = require('../../dist/src/database/database.sql.js');
 
-// Same names as the service's `prepared(...)` declarations.
-const LOCK_WALLET = { name: 'wallet-lock-customer_id', text: WALLET_SQL.lock('customer_id') };
-const LOTS_AND_REFERENCE = {
-  name: 'redemption-lots-and-reference',
-  text: REDEMPTION_SQL.lotsAndReference,
-};
-const REDEEM = { name: 'redemption-redeem', text: REDEMPTION_SQL.redeem };
-const query = (client, statement, values) => client.query({ ...statement, values });
+// Same names and texts as the service's `prepared(...)` declarations.
+const STATEMENTS = [
+  ['customer-by-mobile-locking-wallet', CUSTOMER_SQL.findLockingWallet(CUSTOMER_WHERE.mobile)],
+  [
+    'redemption-lots-and-reference-of-mobile',
+    REDEMPTION_SQL.lotsAndReferenceOf(CUSTOMER_WHERE.mobile),
+  ],
+  ['redemption-redeem', REDEMPTION_SQL.redeem],
+];
+const [LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
+const PREPARE_ALL = STATEMENTS.map(([name, text]) => BATCH_SQL.prepare(name, text)).join('; ');
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomCode = () =>
@@ -49,57 +54,67 @@ function allocate(lots, wanted) {
   return left === 0n ? out : null;
 }
 
-async function redeemOnce(client, p, customerId, ern) {
+async function redeemOnce(client, p, customer, ern) {
   const points = toMilli(p.points);
   for (let attempt = 1; ; attempt++) {
+    let committed = false;
     try {
-      await client.query(`BEGIN; SET LOCAL lock_timeout = ${p.lockTimeoutMs}`);
       const now = new Date();
-      const {
-        rows: [wallet],
-      } = await query(client, LOCK_WALLET, [p.programId, customerId]);
-      if (!wallet) throw new Outcome('no_wallet');
-      const balance = toMilli(wallet.balance);
-      const { rows } = await query(client, LOTS_AND_REFERENCE, [wallet.id, wallet.org_id, ern]);
+      const [, , lockResult, lotsResult] = await client.query(
+        [
+          // The connection's lock_timeout was set once (see run), as the service's is.
+          TRANSACTION_SQL.begin(),
+          BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
+          BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
+        ].join('; '),
+      );
+      const wallet = lockResult.rows[0];
+      if (!wallet?.wallet_id) throw new Outcome('no_wallet');
+      const balance = toMilli(wallet.wallet_balance);
+      const rows = lotsResult.rows;
       if (rows[0].reference_used) throw new Outcome('duplicate_reference');
       const lots = rows.filter((r) => r.id !== null);
       if (points > balance) throw new Outcome('insufficient');
       const allocations = allocate(lots, points);
-      if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
+      if (!allocations) throw new Error(`wallet ${wallet.wallet_id}: balance and lots disagree`);
       const requestId = randomUUID();
       // redeemed_value = points × points_currency_ratio, which is 1 in the seeded program.
-      const {
-        rows: [redemption],
-      } = await query(client, REDEEM, [
-        wallet.org_id,
-        randomCode(),
-        wallet.id,
-        p.programId,
-        customerId,
-        null,
-        p.points,
-        p.points,
-        `raw-${ern}`,
-        ern,
-        '',
-        'SKIPPED',
-        now,
-        '',
-        '',
-        '[]',
-        p.tillId,
-        requestId,
-        now,
-        allocations.map((a) => a.lotId),
-        allocations.map((a) => a.points),
-        fromMilli(balance - points),
-        'till',
-      ]);
+      const [redeemResult] = await client.query(
+        [
+          BATCH_SQL.execute(REDEEM, [
+            p.orgId,
+            randomCode(),
+            wallet.wallet_id,
+            p.programId,
+            wallet.id,
+            null,
+            p.points,
+            p.points,
+            `raw-${ern}`,
+            ern,
+            '',
+            'SKIPPED',
+            now,
+            '',
+            '',
+            '[]',
+            p.tillId,
+            requestId,
+            now,
+            allocations.map((a) => a.lotId),
+            allocations.map((a) => a.points),
+            fromMilli(balance - points),
+            'till',
+          ]),
+          TRANSACTION_SQL.commit,
+        ].join('; '),
+      );
+      committed = true;
+      const [redemption] = redeemResult.rows;
       if (!redemption) throw new Outcome('duplicate_reference');
-      await client.query('COMMIT');
       return 'ok';
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!committed) await client.query(TRANSACTION_SQL.rollback).catch(() => undefined);
       if (err instanceof Outcome) return err.message;
       const codeCollision = err.code === '23505' && err.constraint === 'redemption_org_id_code_key';
       if ((RETRYABLE.has(err.code) || codeCollision) && attempt < MAX_ATTEMPTS) continue;
@@ -116,12 +131,12 @@ async function drive(clients, total, p, prefix, record) {
     clients.map(async (client) => {
       while (next < total) {
         const i = next++;
-        const customerId =
+        const customer =
           p.target === 'hot'
-            ? p.hotCustomerId
-            : p.spreadCustomerIds[randomInt(p.spreadCustomerIds.length)];
+            ? { mobile: HOT_MOBILE }
+            : { mobile: spreadMobile(1 + randomInt(p.customers)) };
         const started = performance.now();
-        const outcome = await redeemOnce(client, p, customerId, `${prefix}-${i}`);
+        const outcome = await redeemOnce(client, p, customer, `${prefix}-${i}`);
         record(outcome, performance.now() - started);
       }
     }),
@@ -136,6 +151,8 @@ async function run(p, warm) {
         application_name: 'bench-raw',
       });
       await client.connect();
+      await client.query(PREPARE_ALL);
+      await client.query(`SET lock_timeout = ${p.lockTimeoutMs}`);
       return client;
     }),
   );

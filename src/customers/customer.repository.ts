@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { prepared, Prepared, Sql } from '../database/db';
-import { LockedWallet, toLockedWallet } from '../wallets/wallet.repository';
-import { CUSTOMER_COLUMNS, CUSTOMER_SQL } from './customer.sql';
+import { CUSTOMER_COLUMNS, CUSTOMER_SQL, CUSTOMER_WHERE } from './customer.sql';
 import { CustomerIdentifier } from './identifier';
 
 export interface CustomerRow {
@@ -30,34 +29,13 @@ export interface NewCustomer {
 
 const COLUMNS = CUSTOMER_COLUMNS;
 
-const WHERE: Record<CustomerIdentifier['type'], string> = {
-  id: 'c.id = $2::int',
-  mobile: 'c.mobile = $2',
-  email: 'lower(c.email) = lower($2)',
-  external_id: 'c.external_id = $2',
-  card_number: 'c.card_number = $2',
-  card_external_id: 'c.card_external_id = $2',
-};
+const WHERE = CUSTOMER_WHERE;
 
 /** One prepared statement per kind of identifier: every redemption looks its customer up. */
 const FIND_BY = Object.fromEntries(
   Object.entries(WHERE).map(([type, where]) => [
     type,
-    prepared(
-      `customer-by-${type}`,
-      `SELECT ${COLUMNS} FROM customer c WHERE c.org_id = $1 AND ${where}`,
-    ),
-  ]),
-) as Record<CustomerIdentifier['type'], Prepared>;
-
-/**
- * The customer and, locked, their own wallet in one program: one round trip where a
- * redemption would otherwise need two.
- */
-const FIND_LOCKING_WALLET = Object.fromEntries(
-  Object.entries(WHERE).map(([type, where]) => [
-    type,
-    prepared(`customer-by-${type}-locking-wallet`, CUSTOMER_SQL.findLockingWallet(where)),
+    prepared(`customer-by-${type}`, CUSTOMER_SQL.findBy(where)),
   ]),
 ) as Record<CustomerIdentifier['type'], Prepared>;
 
@@ -70,28 +48,6 @@ export class CustomerRepository {
   ): Promise<CustomerRow | undefined> {
     const [row] = await sql.query<CustomerRow>(FIND_BY[identifier.type], [orgId, identifier.value]);
     return row;
-  }
-
-  /**
-   * In a transaction: the customer and their wallet in `programId`, locked (undefined wallet
-   * when they never held points there).
-   */
-  async findLockingWallet(
-    tx: Sql,
-    orgId: number,
-    identifier: CustomerIdentifier,
-    programId: number,
-  ): Promise<{ customer: CustomerRow; wallet: LockedWallet | undefined } | undefined> {
-    const [row] = await tx.query<
-      CustomerRow & { wallet_id: string | null; wallet_balance: string | null }
-    >(FIND_LOCKING_WALLET[identifier.type], [orgId, identifier.value, programId]);
-    if (!row) return undefined;
-    const { wallet_id, wallet_balance, ...customer } = row;
-    const wallet =
-      wallet_id === null || wallet_balance === null
-        ? undefined
-        : toLockedWallet({ id: wallet_id, org_id: customer.org_id, balance: wallet_balance });
-    return { customer, wallet };
   }
 
   async findById(sql: Sql, orgId: number, id: number): Promise<CustomerRow | undefined> {

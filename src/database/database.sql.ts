@@ -4,8 +4,16 @@
  */
 
 export const TRANSACTION_SQL = {
-  /** lock_timeout is a trusted integer (SET takes no parameters). */
-  begin: (lockTimeoutMs: number) => `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`,
+  /**
+   * BEGIN, and the connection's lock_timeout when it is not the one wanted already (a
+   * session setting: it stays with the connection once the transaction commits, so the
+   * next transaction that wants the same saves the statement). A trusted integer: SET takes
+   * no parameters.
+   */
+  begin: (lockTimeoutMs?: number) =>
+    lockTimeoutMs === undefined
+      ? 'BEGIN'
+      : `BEGIN; SET lock_timeout = ${Math.trunc(lockTimeoutMs)}`,
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
 } as const;

@@ -5,6 +5,7 @@ import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env';
 import { Metrics } from '../metrics/metrics';
+import { BATCH_SQL } from './batch.sql';
 import { TRANSACTION_SQL } from './database.sql';
 import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
 
@@ -42,6 +43,38 @@ export interface Sql {
   execute(text: string | Prepared, params?: unknown[]): Promise<number>;
 }
 
+/** A prepared statement and its parameters, one of a `Tx.batch`. */
+export interface Batched {
+  statement: Prepared;
+  params: unknown[];
+}
+
+/**
+ * What a transaction's work gets: `Sql`, and ways to spend fewer round trips on it (each
+ * costs the service and the server a send and a wake-up, and a wallet's lock is held
+ * across every one of them).
+ */
+export interface Tx extends Sql {
+  /**
+   * Runs `statements` in order in one round trip, one result per statement. Each starts
+   * once the one before it has finished, with a snapshot of its own (READ COMMITTED): a
+   * statement after one that waited for a lock sees what the lock's last holder committed.
+   * The first batch of a transaction carries its BEGIN too.
+   */
+  batch<T = Row>(statements: Batched[]): Promise<T[][]>;
+  /**
+   * Sends the next statement (a prepared one) with COMMIT in one round trip: the
+   * transaction ends with it, whatever the work does afterwards, which must not be SQL.
+   */
+  commitWithNext(): void;
+}
+
+/** The lock_timeout each connection's last committed transaction left it with. */
+const sessionLockTimeout = new WeakMap<PoolClient, number>();
+
+/** Statements prepared at SQL level (for batches), per connection. */
+const batchPrepared = new WeakMap<PoolClient, Set<string>>();
+
 /** A lock wait ran past LOCK_TIMEOUT_MS. */
 export class LockTimeoutError extends Error {
   constructor() {
@@ -61,18 +94,77 @@ function queryConfig(text: string | Prepared, params: unknown[] | undefined): Qu
   return { name: text.name, text: text.text, values: params ?? [] };
 }
 
-/** Runs statements on one checked-out connection (a transaction's). */
-class ClientSql implements Sql {
-  constructor(private readonly client: PoolClient) {}
+/**
+ * Runs a transaction's statements on its checked-out connection. BEGIN goes out with the
+ * first statement's round trip when that is a batch, else just before it.
+ */
+class ClientSql implements Tx {
+  /** BEGIN has been sent (perhaps with a statement that failed: then ROLLBACK is due). */
+  begun = false;
+  private commitNext = false;
+  /** COMMIT was sent with a statement (see commitWithNext) and succeeded. */
+  committed = false;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly begin: string,
+  ) {}
 
   async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
-    const result: QueryResult = await this.client.query(queryConfig(text, params));
-    return result.rows as T[];
+    return (await this.send(text, params)).rows as T[];
   }
 
   async execute(text: string | Prepared, params?: unknown[]): Promise<number> {
-    const result: QueryResult = await this.client.query(queryConfig(text, params));
-    return result.rowCount ?? 0;
+    return (await this.send(text, params)).rowCount ?? 0;
+  }
+
+  commitWithNext(): void {
+    this.commitNext = true;
+  }
+
+  async batch<T = Row>(statements: Batched[]): Promise<T[][]> {
+    const results = await this.sendBatch(statements, false);
+    return results.map((r) => r.rows as T[]);
+  }
+
+  /** BEGIN (and the lock timeout), when the transaction has not started yet. */
+  async start(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    await this.client.query(this.begin);
+  }
+
+  private async send(text: string | Prepared, params: unknown[] | undefined): Promise<QueryResult> {
+    if (this.committed) throw new Error('the transaction has already been committed');
+    if (this.commitNext && typeof text !== 'string') {
+      const [result] = await this.sendBatch([{ statement: text, params: params ?? [] }], true);
+      return result;
+    }
+    await this.start();
+    return this.client.query(queryConfig(text, params));
+  }
+
+  private async sendBatch(statements: Batched[], commit: boolean): Promise<QueryResult[]> {
+    if (this.committed) throw new Error('the transaction has already been committed');
+    let known = batchPrepared.get(this.client);
+    if (!known) batchPrepared.set(this.client, (known = new Set()));
+    const missing = statements.filter((s) => !known.has(s.statement.name));
+    if (missing.length > 0) {
+      // Once per connection, in a round trip of its own: a PREPARE outlives a failed batch.
+      const unique = [...new Map(missing.map((s) => [s.statement.name, s.statement])).values()];
+      await this.client.query(unique.map((p) => BATCH_SQL.prepare(p.name, p.text)).join('; '));
+      for (const p of unique) known.add(p.name);
+    }
+    const parts = statements.map((s) => BATCH_SQL.execute(s.statement.name, s.params));
+    // The results of BEGIN's statements come first, when it goes out with this batch.
+    const skip = this.begun ? 0 : this.begin.split(';').length;
+    if (!this.begun) parts.unshift(this.begin);
+    if (commit) parts.push(TRANSACTION_SQL.commit);
+    this.begun = true;
+    const sent = (await this.client.query(parts.join('; '))) as QueryResult | QueryResult[];
+    if (commit) this.committed = true;
+    const all = Array.isArray(sent) ? sent : [sent];
+    return all.slice(skip, skip + statements.length);
   }
 }
 
@@ -139,10 +231,7 @@ export class Db implements Sql {
     return result.rowCount ?? 0;
   }
 
-  async transaction<T>(
-    work: (tx: Sql) => Promise<T>,
-    options: TransactionOptions = {},
-  ): Promise<T> {
+  async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const lockTimeout = Math.trunc(options.lockTimeoutMs ?? this.lockTimeoutMs);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -174,7 +263,7 @@ export class Db implements Sql {
     }
   }
 
-  private async once<T>(work: (tx: Sql) => Promise<T>, lockTimeout: number): Promise<T> {
+  private async once<T>(work: (tx: Tx) => Promise<T>, lockTimeout: number): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -184,15 +273,26 @@ export class Db implements Sql {
     // A connection whose state is unknown (lost, or a failed ROLLBACK) is closed, not reused.
     let broken: Error | undefined;
     try {
-      await client.query(TRANSACTION_SQL.begin(lockTimeout));
+      const known = sessionLockTimeout.get(client);
+      const tx = new ClientSql(
+        client,
+        TRANSACTION_SQL.begin(known === lockTimeout ? undefined : lockTimeout),
+      );
+      // Unknown until this transaction commits (a rolled-back SET is undone).
+      sessionLockTimeout.delete(client);
       try {
-        const result = await work(new ClientSql(client));
-        await client.query(TRANSACTION_SQL.commit);
+        const result = await work(tx);
+        // Work that sent nothing never began a transaction.
+        if (tx.begun && !tx.committed) await client.query(TRANSACTION_SQL.commit);
+        if (tx.begun) sessionLockTimeout.set(client, lockTimeout);
+        else if (known !== undefined) sessionLockTimeout.set(client, known);
         return result;
       } catch (err) {
-        await client.query(TRANSACTION_SQL.rollback).catch((rollbackErr: unknown) => {
-          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
-        });
+        if (tx.begun && !tx.committed) {
+          await client.query(TRANSACTION_SQL.rollback).catch((rollbackErr: unknown) => {
+            broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+          });
+        }
         throw err;
       }
     } catch (err) {

@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
-import { prepared, Sql } from '../database/db';
+import { CUSTOMER_SQL, CUSTOMER_WHERE } from '../customers/customer.sql';
+import { CustomerRow } from '../customers/customer.repository';
+import { CustomerIdentifier } from '../customers/identifier';
+import { prepared, Prepared, Sql, Tx } from '../database/db';
 import { Allocation } from '../wallets/allocate';
 import { REDEMPTION_SQL } from './redemption.sql';
-import { Actor, LockedWallet, LotRow, OpenLot, toOpenLot } from '../wallets/wallet.repository';
+import {
+  Actor,
+  LockedWallet,
+  LotRow,
+  OpenLot,
+  toLockedWallet,
+  toOpenLot,
+} from '../wallets/wallet.repository';
 
 export interface NewRedemption {
   orgId: number;
@@ -32,6 +42,43 @@ const LOTS_AND_REFERENCE = prepared(
 );
 const REDEEM = prepared('redemption-redeem', REDEMPTION_SQL.redeem);
 
+/** Per kind of identifier: the customer with their wallet locked, then its lots. */
+const LOCK_OWN_WALLET = Object.fromEntries(
+  Object.entries(CUSTOMER_WHERE).map(([type, where]) => [
+    type,
+    {
+      lock: prepared(`customer-by-${type}-locking-wallet`, CUSTOMER_SQL.findLockingWallet(where)),
+      lots: prepared(
+        `redemption-lots-and-reference-of-${type}`,
+        REDEMPTION_SQL.lotsAndReferenceOf(where),
+      ),
+    },
+  ]),
+) as Record<CustomerIdentifier['type'], { lock: Prepared; lots: Prepared }>;
+
+/** What a redemption reads under its wallet's lock. */
+export interface LotsAndReference {
+  lots: OpenLot[];
+  referenceUsed: boolean;
+}
+
+/** The customer, their wallet locked (undefined when they have none), and what it holds. */
+export interface OwnWallet {
+  customer: CustomerRow;
+  wallet: LockedWallet | undefined;
+  read: LotsAndReference;
+}
+
+type LotsAndReferenceRow = { reference_used: boolean } & LotRow;
+type LockRow = CustomerRow & { wallet_id: string | null; wallet_balance: string | null };
+
+/** LEFT JOIN: with no open lots, the one row has null lot columns. */
+function toLotsAndReference(rows: LotsAndReferenceRow[]): LotsAndReference {
+  const lots: OpenLot[] = [];
+  for (const r of rows) if ((r.id as string | null) !== null) lots.push(toOpenLot(r));
+  return { lots, referenceUsed: rows[0].reference_used };
+}
+
 @Injectable()
 export class RedemptionRepository {
   /**
@@ -43,16 +90,40 @@ export class RedemptionRepository {
     walletId: string | null,
     orgId: number,
     ern: string | null,
-  ): Promise<{ lots: OpenLot[]; referenceUsed: boolean }> {
-    // LEFT JOIN: with no open lots, the one row has null lot columns.
-    const rows = await tx.query<{ reference_used: boolean } & LotRow>(LOTS_AND_REFERENCE, [
-      walletId,
-      orgId,
-      ern,
-    ]);
-    const lots: OpenLot[] = [];
-    for (const r of rows) if ((r.id as string | null) !== null) lots.push(toOpenLot(r));
-    return { lots, referenceUsed: rows[0].reference_used };
+  ): Promise<LotsAndReference> {
+    return toLotsAndReference(
+      await tx.query<LotsAndReferenceRow>(LOTS_AND_REFERENCE, [walletId, orgId, ern]),
+    );
+  }
+
+  /**
+   * The customer found by `identifier`, their wallet in `programId` locked, then (once the
+   * lock is granted, so as its last holder left them) its open lots and whether `ern` is
+   * taken: two statements, one round trip. Undefined when there is no such customer.
+   */
+  async lockOwnWallet(
+    tx: Tx,
+    orgId: number,
+    identifier: CustomerIdentifier,
+    programId: number,
+    ern: string | null,
+  ): Promise<OwnWallet | undefined> {
+    const statements = LOCK_OWN_WALLET[identifier.type];
+    const [[row], lotRows] = (await tx.batch([
+      { statement: statements.lock, params: [orgId, identifier.value, programId] },
+      { statement: statements.lots, params: [orgId, identifier.value, programId, ern] },
+    ])) as unknown as [LockRow[], LotsAndReferenceRow[]];
+    if (!row) return undefined;
+    const { wallet_id, wallet_balance, ...customer } = row;
+    const wallet =
+      wallet_id === null || wallet_balance === null
+        ? undefined
+        : toLockedWallet({ id: wallet_id, org_id: customer.org_id, balance: wallet_balance });
+    return {
+      customer,
+      wallet,
+      read: toLotsAndReference(lotRows),
+    };
   }
 
   /**

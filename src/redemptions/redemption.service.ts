@@ -12,7 +12,7 @@ import { CustomerRepository, CustomerRow } from '../customers/customer.repositor
 import { customerIdentity, CustomerIdentity } from '../customers/customer-identity';
 import { CustomerIdentifier } from '../customers/identifier';
 import { normalizeIdentifier } from '../customers/mobile';
-import { Db, LockTimeoutError, Sql } from '../database/db';
+import { Db, LockTimeoutError, Tx } from '../database/db';
 import { Group, GroupRepository } from '../groups/group.repository';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { OrgConfig } from '../programs/org-config.repository';
@@ -30,7 +30,7 @@ import { allocate } from '../wallets/allocate';
 import { Actor, LockedWallet, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
 import { CustomFieldRepository } from './custom-field.repository';
 import { checkItem, RedeemCommand, RedeemItem, RedeemQuery, SoundItem } from './redeem-item';
-import { RedemptionRepository } from './redemption.repository';
+import { LotsAndReference, OwnWallet, RedemptionRepository } from './redemption.repository';
 
 /** How a redemption is validated, decided from the query and the org's configuration. */
 type Validation =
@@ -67,6 +67,12 @@ interface Prepared {
   program: Program;
   group: Group | undefined;
   validation: Validation;
+}
+
+/** What the transaction read with the wallet's lock, when it did. */
+interface Locked {
+  wallet: LockedWallet | undefined;
+  read: LotsAndReference;
 }
 
 interface Redeemed {
@@ -289,14 +295,19 @@ export class RedemptionService {
     return this.walletTurns.run(key, this.lockTimeoutMs, (waitedMs) =>
       this.db.transaction(
         async (tx) => {
-          let wallet: LockedWallet | undefined;
+          let own: OwnWallet | undefined;
           const prepared = await this.prepare(ctx, checked, false, async (orgId, identifier) => {
-            const found = await this.customers.findLockingWallet(tx, orgId, identifier, program.id);
-            wallet = found?.wallet;
-            return found?.customer;
+            own = await this.redemptions.lockOwnWallet(
+              tx,
+              orgId,
+              identifier,
+              program.id,
+              checked.item.externalReferenceNumber,
+            );
+            return own?.customer;
           });
           if ('outcome' in prepared) return this.refusal(prepared);
-          return this.finish(tx, ctx, prepared, index, journal, { wallet });
+          return this.finish(tx, ctx, prepared, index, journal, own);
         },
         {
           ...RETRY_ON_CODE_COLLISION,
@@ -323,14 +334,16 @@ export class RedemptionService {
 
   /** The locked part of a redemption and, when it succeeds, its record under the key. */
   private async finish(
-    tx: Sql,
+    tx: Tx,
     ctx: RequestContext,
     prepared: Prepared,
     index: number,
     journal: ItemJournal | undefined,
-    locked?: { wallet: LockedWallet | undefined },
+    locked?: Locked,
   ): Promise<RedeemItemResult> {
-    const redeemed = await this.execute(tx, ctx, prepared, false, locked);
+    // Without a journal entry to write after it, the redemption's statement can carry the
+    // COMMIT (see execute).
+    const redeemed = await this.execute(tx, ctx, prepared, false, locked, journal === undefined);
     if (typeof redeemed === 'string') {
       return this.failure(prepared.item, prepared.customer, redeemed);
     }
@@ -449,11 +462,12 @@ export class RedemptionService {
    * throws Rollback for those that must leave nothing behind.
    */
   private async execute(
-    tx: Sql,
+    tx: Tx,
     ctx: RequestContext,
     p: Prepared,
     dryRun = false,
-    locked?: { wallet: LockedWallet | undefined },
+    locked?: Locked,
+    lastWrite = false,
   ): Promise<Redeemed | Outcome> {
     const now = this.clock.now();
     const orgId = ctx.principal.orgId;
@@ -467,16 +481,12 @@ export class RedemptionService {
     const wallet = locked ? locked.wallet : await this.wallets.lock(tx, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
     // Read after the lock was granted, so a redemption that held it is seen here.
-    const { lots, referenceUsed } = await this.redemptions.lotsAndReference(
-      tx,
-      wallet?.id ?? null,
-      orgId,
-      ern,
-    );
+    const { lots, referenceUsed } =
+      locked?.read ?? (await this.redemptions.lotsAndReference(tx, wallet?.id ?? null, orgId, ern));
     if (referenceUsed) return 'DUPLICATE_EXTERNAL_REFERENCE';
     if (!wallet) return 'INSUFFICIENT_POINTS';
 
-    const { live } = await this.wallets.sweep(tx, wallet, now, actor, lots);
+    const { live, lapsed } = await this.wallets.sweep(tx, wallet, now, actor, lots);
     if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
     const allocations = allocate(live, p.points);
     if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
@@ -521,6 +531,13 @@ export class RedemptionService {
       actor,
       now,
     };
+    // The redemption's statement is the transaction's last and carries its COMMIT, when
+    // nothing is to be written after it (a journal entry, a used code or call) and nothing
+    // was written before it (lapsed lots): then a taken reference, which writes nothing,
+    // still leaves nothing behind.
+    if (lastWrite && p.validation.kind !== 'SMS' && !missedCallId && lapsed === 0) {
+      tx.commitWithNext();
+    }
     const redemptionId = await this.redemptions.redeem(tx, record, allocations, balance);
     if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE', p.customer);
     if (p.validation.kind === 'SMS') {

@@ -21,6 +21,25 @@ export const REDEMPTION_SQL = {
     ) AS l ON true`,
 
   /**
+   * lotsAndReference for the own wallet of the customer found by `where` ($1 org, $2
+   * identifier, $3 program, $4 external reference number): the statement batched right
+   * after the wallet's lock (CUSTOMER_SQL.findLockingWallet), in the same round trip.
+   */
+  lotsAndReferenceOf: (where: string): string =>
+    `SELECT EXISTS (SELECT 1 FROM redemption
+                     WHERE org_id = $1 AND external_reference_number = $4) AS reference_used,
+            l.id, l.remaining, l.expires_at
+       FROM (VALUES (1)) AS one(x)
+       LEFT JOIN LATERAL (
+         SELECT id, remaining, expires_at FROM lot
+          WHERE wallet_id = (SELECT w.id FROM customer c
+                               JOIN wallet w ON w.customer_id = c.id AND w.program_id = $3
+                              WHERE c.org_id = $1 AND ${where})
+            AND remaining > 0
+          ${OPEN_LOTS_ORDER}
+       ) AS l ON true`,
+
+  /**
    * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row and the
    * wallet, in one statement. Every write hangs off the inserted row: when the external
    * reference number is taken (the unique index decides, also against a concurrent insert
