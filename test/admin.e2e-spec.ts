@@ -13,6 +13,19 @@ describe('admin API', () => {
     await t.close();
   });
 
+  it('orgs, programs and tills are never deleted nor renumbered: redemptions and the ledger refer to them', async () => {
+    for (const table of ['org', 'program', 'app_user']) {
+      await expect(t.pg.query(`DELETE FROM ${table} WHERE false`)).rejects.toThrow(
+        /never deleted nor renumbered/,
+      );
+      await expect(t.pg.query(`UPDATE ${table} SET id = id WHERE false`)).rejects.toThrow(
+        /never deleted nor renumbered/,
+      );
+    }
+    // Other columns change as before (a till is deactivated, a program renamed).
+    await t.pg.query(`UPDATE program SET name = name WHERE false`);
+  });
+
   it('creates and patches programs; exactly one default; limits validated', async () => {
     const created = await admin(t, 'post', '/admin/programs', {
       name: 'Promo',
