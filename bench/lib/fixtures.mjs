@@ -17,3 +17,6 @@ export const DEMO_TILL = { username: 'demo.till', password: 'demo.pass' };
 export const CHEAP_TILL = { username: 'bench.cheap-hash', password: 'bench.pass' };
 
 export const REDEEM_PATH = '/v1.1/points/redeem?skip_validation=true';
+
+/** The seeded admin: the scale bench runs the ledger check as it. */
+export const DEMO_ADMIN = { username: 'demo.admin', password: 'admin.pass' };

@@ -1,7 +1,9 @@
 /**
  * The service through the full stack: autocannon POSTs /v1.1/points/redeem, each request
  * with its own external_reference_number and (spread) a random customer; in JSON, or with
- * `format: 'xml'` as the XML clients send it (XML body, `format=xml`, XML answer).
+ * `format: 'xml'` as the XML clients send it (XML body, `format=xml`, XML answer). With
+ * `read: 'customer/get'` or `'customer/redemptions'` it GETs that endpoint for a random
+ * customer instead (a 200 counts as done).
  */
 import { randomInt } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -41,6 +43,7 @@ async function run(p, warm) {
   let counting = false;
   const xml = p.format === 'xml';
   const itemCode = xml ? XML_ITEM_CODE : ITEM_CODE;
+  const reading = p.read !== undefined;
   const options = (amount) => ({
     url: p.baseUrl,
     connections: p.connections,
@@ -48,27 +51,44 @@ async function run(p, warm) {
     amount,
     timeout: 30,
     requests: [
-      {
-        method: 'POST',
-        path: xml ? `${REDEEM_PATH}&format=xml` : REDEEM_PATH,
-        headers: { authorization, 'content-type': xml ? 'text/xml' : 'application/json' },
-        setupRequest: (req) => {
-          seq += 1;
-          const mobile = p.target === 'hot' ? HOT_MOBILE : spreadMobile(1 + randomInt(p.customers));
-          req.body = body(p.format, {
-            points_redeemed: p.points,
-            customer: { mobile },
-            transaction_number: `bill-${seq}`,
-            external_reference_number: `${p.ernPrefix}-${seq}`,
-          });
-          return req;
-        },
-        onResponse: (status, body) => {
-          if (!counting) return;
-          const code = itemCode.exec(body)?.[1] ?? `http ${status}`;
-          codes[code] = (codes[code] ?? 0) + 1;
-        },
-      },
+      reading
+        ? {
+            method: 'GET',
+            headers: { authorization },
+            setupRequest: (req) => {
+              const mobile =
+                p.target === 'hot' ? HOT_MOBILE : spreadMobile(1 + randomInt(p.customers));
+              req.path = `/v1.1/${p.read}?mobile=${mobile}`;
+              return req;
+            },
+            onResponse: (status) => {
+              if (!counting) return;
+              const code = status === 200 ? '800' : `http ${status}`;
+              codes[code] = (codes[code] ?? 0) + 1;
+            },
+          }
+        : {
+            method: 'POST',
+            path: xml ? `${REDEEM_PATH}&format=xml` : REDEEM_PATH,
+            headers: { authorization, 'content-type': xml ? 'text/xml' : 'application/json' },
+            setupRequest: (req) => {
+              seq += 1;
+              const mobile =
+                p.target === 'hot' ? HOT_MOBILE : spreadMobile(1 + randomInt(p.customers));
+              req.body = body(p.format, {
+                points_redeemed: p.points,
+                customer: { mobile },
+                transaction_number: `bill-${seq}`,
+                external_reference_number: `${p.ernPrefix}-${seq}`,
+              });
+              return req;
+            },
+            onResponse: (status, body) => {
+              if (!counting) return;
+              const code = itemCode.exec(body)?.[1] ?? `http ${status}`;
+              codes[code] = (codes[code] ?? 0) + 1;
+            },
+          },
     ],
   });
 

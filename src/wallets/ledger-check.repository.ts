@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '../database/db';
+import { LEDGER_CHECK_SQL } from './wallet.sql';
 
 export interface WalletTotals {
   id: string;
@@ -32,15 +33,7 @@ export class LedgerCheckRepository {
     after: string,
     limit: number,
   ): Promise<WalletTotals[]> {
-    return sql.query<WalletTotals>(
-      `SELECT w.id, w.balance,
-              (SELECT coalesce(sum(amount), 0) FROM ledger_entry WHERE wallet_id = w.id) AS ledger,
-              (SELECT coalesce(sum(remaining), 0) FROM lot WHERE wallet_id = w.id) AS lots
-         FROM wallet w
-        WHERE w.org_id = $1 AND w.id > $2::bigint
-        ORDER BY w.id LIMIT $3`,
-      [orgId, after, limit],
-    );
+    return sql.query<WalletTotals>(LEDGER_CHECK_SQL.walletTotals, [orgId, after, limit]);
   }
 
   async redemptionTotals(
@@ -49,17 +42,6 @@ export class LedgerCheckRepository {
     after: string,
     limit: number,
   ): Promise<RedemptionTotals[]> {
-    return sql.query<RedemptionTotals>(
-      `SELECT r.id, r.code, r.points, r.reversed_points AS reversed,
-              coalesce(a.points, 0) AS allocated, coalesce(a.reversed, 0) AS alloc_reversed,
-              (SELECT coalesce(sum(amount), 0) FROM ledger_entry
-                WHERE redemption_id = r.id AND kind = 'REDEMPTION') AS ledger
-         FROM redemption r
-         LEFT JOIN LATERAL (SELECT sum(points) AS points, sum(reversed) AS reversed
-                              FROM redemption_allocation WHERE redemption_id = r.id) a ON true
-        WHERE r.org_id = $1 AND r.id > $2::bigint
-        ORDER BY r.id LIMIT $3`,
-      [orgId, after, limit],
-    );
+    return sql.query<RedemptionTotals>(LEDGER_CHECK_SQL.redemptionTotals, [orgId, after, limit]);
   }
 }

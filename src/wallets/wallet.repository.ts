@@ -98,10 +98,7 @@ export class WalletRepository {
     after?: LapsePosition,
   ): Promise<{ walletIds: string[]; next: LapsePosition | undefined }> {
     const rows = await sql.query<{ wallet_id: string; id: string; expires_at: Date }>(
-      `SELECT wallet_id, id, expires_at FROM lot
-        WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1
-          AND (expires_at, id) > ($2::timestamptz, $3::bigint)
-        ORDER BY expires_at, id LIMIT $4`,
+      WALLET_SQL.dueForExpiry,
       [now, after?.expiresAt ?? new Date(0), after?.id ?? '0', limit],
     );
     const last = rows.at(-1);
@@ -113,10 +110,7 @@ export class WalletRepository {
 
   /** Locks those of `walletIds` no other transaction holds; returns their ids. */
   async tryLockMany(tx: Sql, walletIds: string[]): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      `SELECT id FROM wallet WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
-      [walletIds],
-    );
+    const rows = await tx.query<{ id: string }>(WALLET_SQL.tryLockMany, [walletIds]);
     return rows.map((r) => r.id);
   }
 
@@ -128,30 +122,13 @@ export class WalletRepository {
    */
   async expireLapsedOf(tx: Sql, walletIds: string[], now: Date, actor: Actor): Promise<number> {
     if (walletIds.length === 0) return 0;
-    const [row] = await tx.query<{ lots: number }>(
-      `WITH lapsed AS (
-         SELECT l.id, l.wallet_id, w.org_id, l.remaining AS amount,
-                w.balance - sum(l.remaining) OVER spend AS balance_after,
-                row_number() OVER spend AS seq
-           FROM lot l JOIN wallet w ON w.id = l.wallet_id
-          WHERE l.wallet_id = ANY($1::bigint[]) AND l.remaining > 0
-            AND l.expires_at IS NOT NULL AND l.expires_at <= $2
-         WINDOW spend AS (PARTITION BY l.wallet_id ORDER BY l.expires_at, l.earned_at, l.id)
-       ), emptied AS (
-         UPDATE lot SET remaining = 0, expired_at = $2 FROM lapsed WHERE lot.id = lapsed.id
-       ), ledger AS (
-         INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, actor_id, request_id)
-         SELECT org_id, wallet_id, id, 'EXPIRY', -amount, balance_after, $3, $4, $5 FROM lapsed
-          ORDER BY wallet_id, seq
-       ), totals AS (
-         SELECT wallet_id, sum(amount) AS total, count(*) AS lots FROM lapsed GROUP BY wallet_id
-       ), reduced AS (
-         UPDATE wallet SET balance = balance - t.total, expired = expired + t.total, updated_at = $2
-           FROM totals t WHERE wallet.id = t.wallet_id
-       )
-       SELECT coalesce(sum(lots), 0)::int AS lots FROM totals`,
-      [walletIds, now, actor.type, actor.id, actor.requestId],
-    );
+    const [row] = await tx.query<{ lots: number }>(WALLET_SQL.expireLapsedOf, [
+      walletIds,
+      now,
+      actor.type,
+      actor.id,
+      actor.requestId,
+    ]);
     return row.lots;
   }
 
