@@ -13,8 +13,8 @@ describe('admin API', () => {
     await t.close();
   });
 
-  it('orgs, programs and tills are never deleted nor renumbered: redemptions and the ledger refer to them', async () => {
-    for (const table of ['org', 'program', 'app_user']) {
+  it('the rows redemptions and the ledger refer to are never deleted nor renumbered', async () => {
+    for (const table of ['org', 'program', 'app_user', 'customer', 'wallet', 'lot', 'redemption']) {
       await expect(t.pg.query(`DELETE FROM ${table} WHERE false`)).rejects.toThrow(
         /never deleted nor renumbered/,
       );

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ExpirySweeper } from '../src/wallets/expiry-sweeper';
-import { admin, makeCustomer, redeem } from './support/api';
-import { DEMO_ADMIN } from './support/credentials';
+import { admin, makeCustomer, orgIdOf, redeem } from './support/api';
+import { DEMO_ADMIN, OTHER_ADMIN } from './support/credentials';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('maintenance: expiry sweeper and idempotent credits', () => {
@@ -144,6 +144,49 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
         broken,
       ]);
     }
+  });
+
+  it('the ledger check finds the references no foreign key guards on the redemption path', async () => {
+    // In org other, so the demo org's checks stay clean: rows written behind the service's
+    // back that no foreign key refuses any more (the ledger is append-only, so they stay).
+    const orgId = await orgIdOf(t, 'other');
+    const { id } = await makeCustomer(t, [{ points: 10 }], OTHER_ADMIN);
+    const {
+      rows: [w],
+    } = await t.pg.query<{ id: string; program_id: number }>(
+      'SELECT id::text, program_id FROM wallet WHERE customer_id = $1',
+      [id],
+    );
+    // Two ledger entries naming a redemption that never existed (their sum is 0)...
+    await t.pg.query(
+      `INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id, actor_type, request_id)
+       VALUES ($1, $2, 'ADJUSTMENT', 1, 11, 987654321, 'system', 'test'),
+              ($1, $2, 'ADJUSTMENT', -1, 10, 987654321, 'system', 'test')`,
+      [orgId, w.id],
+    );
+    // ...and a redemption of a wallet and customer that do not exist, with no allocation.
+    await t.pg.query(
+      `INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, points, redeemed_value,
+                               redemption_time, till_id, request_id)
+       SELECT $1, 'ORPHAN', 987654321, $2, 987654321, 1, 1, now(), u.id, 'test'
+         FROM app_user u WHERE u.org_id = $1 LIMIT 1`,
+      [orgId, w.program_id],
+    );
+    const res = await admin(t, 'get', '/admin/ledger/verify', undefined, OTHER_ADMIN);
+    expect(res.body.ok).toBe(false);
+    const problems = (
+      res.body.failures as { wallet_id?: string; redemption_id?: string; problem: string }[]
+    ).map((f) => `${f.wallet_id ?? f.redemption_id}: ${f.problem}`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${w.id}: 2 ledger entries name a redemption that does not exist`,
+        'ORPHAN: its wallet does not exist',
+        'ORPHAN: its customer does not exist',
+      ]),
+    );
+    // The demo org is untouched by it.
+    const demo = await admin(t, 'get', '/admin/ledger/verify');
+    expect(demo.body.ok).toBe(true);
   });
 
   it('a credit retried with the same Idempotency-Key adds the points once', async () => {

@@ -60,14 +60,16 @@ async function redeemOnce(client, p, customer, ern) {
     let committed = false;
     try {
       const now = new Date();
-      const [, , lockResult, lotsResult] = await client.query(
-        [
-          // The connection's lock_timeout was set once (see run), as the service's is.
-          TRANSACTION_SQL.begin(),
-          BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
-          BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
-        ].join('; '),
-      );
+      const [lockResult, lotsResult] = (
+        await client.query(
+          [
+            // The connection's lock_timeout was set once (see run), as the service's is.
+            TRANSACTION_SQL.begin(),
+            BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
+            BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
+          ].join('; '),
+        )
+      ).slice(-2); // after BEGIN's results
       const wallet = lockResult.rows[0];
       if (!wallet?.wallet_id) throw new Outcome('no_wallet');
       const balance = toMilli(wallet.wallet_balance);

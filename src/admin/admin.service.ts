@@ -568,6 +568,11 @@ export class AdminService {
           fail({ wallet_id: w.id, problem: `negative balance ${w.balance}` });
         if (!balance.eq(Decimal.of(w.ledger)))
           fail({ wallet_id: w.id, problem: `balance ${w.balance} but ledger sums to ${w.ledger}` });
+        if (w.ledger_orphans > 0)
+          fail({
+            wallet_id: w.id,
+            problem: `${w.ledger_orphans} ledger entries name a redemption that does not exist`,
+          });
         if (!balance.eq(Decimal.of(w.lots)))
           fail({ wallet_id: w.id, problem: `balance ${w.balance} but open lots hold ${w.lots}` });
       }
@@ -588,6 +593,14 @@ export class AdminService {
           fail({
             redemption_id: r.code,
             problem: `reversed allocations ${r.alloc_reversed} != reversed ${r.reversed}`,
+          });
+        if (r.wallet_missing) fail({ redemption_id: r.code, problem: 'its wallet does not exist' });
+        if (r.customer_missing)
+          fail({ redemption_id: r.code, problem: 'its customer does not exist' });
+        if (r.lots_missing > 0)
+          fail({
+            redemption_id: r.code,
+            problem: `${r.lots_missing} allocations name a missing lot`,
           });
         if (!Decimal.of(r.ledger).neg().eq(Decimal.of(r.points)))
           fail({

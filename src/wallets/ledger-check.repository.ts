@@ -6,6 +6,8 @@ export interface WalletTotals {
   id: string;
   balance: string;
   ledger: string;
+  /** Ledger entries naming a redemption that does not exist. */
+  ledger_orphans: number;
   lots: string;
 }
 
@@ -16,7 +18,11 @@ export interface RedemptionTotals {
   reversed: string;
   allocated: string;
   alloc_reversed: string;
+  /** Allocations naming a lot that does not exist. */
+  lots_missing: number;
   ledger: string;
+  wallet_missing: boolean;
+  customer_missing: boolean;
 }
 
 /**
