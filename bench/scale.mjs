@@ -25,6 +25,7 @@ import { provisionDatabase } from './lib/database.mjs';
 import { DEMO_ADMIN, DEMO_TILL } from './lib/fixtures.mjs';
 import { withClient } from './lib/pg.mjs';
 import { explainHotPath } from './lib/explain.mjs';
+import { renderScaleSvg } from './lib/report.mjs';
 import { loadCustomers, scaleFixture, tableCounts } from './lib/scale-data.mjs';
 import { checkIntegrity } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
@@ -321,6 +322,7 @@ async function main() {
   results.pass = results.targets.every((t) => t.pass);
   await mkdir(resultsDir, { recursive: true });
   await writeFile(join(resultsDir, 'scale.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(resultsDir, 'scale.svg'), renderScaleSvg(results));
   console.log('');
   for (const [label, m] of [
     [`${BASE} customers`, b],
@@ -335,7 +337,9 @@ async function main() {
   console.log('');
   for (const t of results.targets)
     console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured}`);
-  console.log(`\nwrote bench/results/scale.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `\nwrote bench/results/scale.json and scale.svg (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
   return results.pass;
 }
 

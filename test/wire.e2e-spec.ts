@@ -103,6 +103,47 @@ describe('wire: the HTTP surface real point-of-sale clients meet', () => {
     });
   });
 
+  it('customer/redemptions pages by keyset with before=next_before: every redemption once, newest first', async () => {
+    const { mobile } = await makeCustomer(t, [{ points: 100 }]);
+    const codes: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await redeem(t, { points_redeemed: 1, customer: { mobile } });
+      codes.push(res.body.response.responses.points.redemption_id as string);
+    }
+    const newestFirst = [...codes].reverse();
+    type Page = {
+      offset: number;
+      next_before: string | null;
+      redemption: { redemption_id: string }[];
+    };
+    const page = async (query: Record<string, string>): Promise<Page> => {
+      const res = await request(t.url)
+        .get('/v1.1/customer/redemptions')
+        .query({ mobile, limit: '3', ...query })
+        .set('Authorization', DEMO_TILL);
+      expect(res.status).toBe(200);
+      return res.body.response.customer.redemptions as Page;
+    };
+    const seen: string[] = [];
+    let before: string | null = null;
+    const nextBefores: (string | null)[] = [];
+    do {
+      const p: Page = await page(before === null ? {} : { before, offset: '5' });
+      expect(p.offset).toBe(0); // with before, the offset sent (5) is ignored
+      seen.push(...p.redemption.map((r) => r.redemption_id));
+      nextBefores.push(p.next_before);
+      before = p.next_before;
+    } while (before !== null);
+    expect(seen).toEqual(newestFirst);
+    // Pages of 3, 3, 1: the full pages name their last redemption, the short one null.
+    expect(nextBefores).toEqual([newestFirst[2], newestFirst[5], null]);
+    // The same pages by offset, for clients that page that way.
+    const byOffset = await page({ offset: '3' });
+    expect(byOffset.redemption.map((r) => r.redemption_id)).toEqual(newestFirst.slice(3, 6));
+    // A code that is not one of the customer's pages nothing.
+    expect((await page({ before: 'ZZZZZZ' })).redemption).toEqual([]);
+  });
+
   it('POST with Content-Type text/plain is 415', async () => {
     const res = await failsWithoutWrites(() =>
       post('/v1.1/points/redeem')

@@ -87,7 +87,12 @@ function hotPathStatements(f, sample) {
     ['customer/redemptions: count', CUSTOMER_READS_SQL.redemptionCount, [sample.customerId]],
     ['customer/redemptions: page', CUSTOMER_READS_SQL.redemptionPage, [sample.customerId, 10, 0]],
     [
-      'customer/redemptions: keyset page',
+      'customer/redemptions: keyset page (till, by code)',
+      CUSTOMER_READS_SQL.redemptionPageBeforeCode,
+      [sample.customerId, sample.redemptionCode, 10, f.orgId],
+    ],
+    [
+      'customer redemptions: keyset page (console, by id)',
       CUSTOMER_READS_SQL.redemptionPageBefore,
       [sample.customerId, sample.redemptionId, 10],
     ],
@@ -136,7 +141,9 @@ export async function explainHotPath(url, fixture, sampleIndex) {
     } = await c.query(
       `SELECT c.id AS "customerId", c.mobile, w.id::text AS "walletId",
               (SELECT min(id)::text FROM lot WHERE wallet_id = w.id) AS "lotId",
-              (SELECT max(id)::text FROM redemption WHERE wallet_id = w.id) AS "redemptionId"
+              (SELECT max(id)::text FROM redemption WHERE wallet_id = w.id) AS "redemptionId",
+              (SELECT code FROM redemption WHERE wallet_id = w.id ORDER BY id DESC LIMIT 1)
+                AS "redemptionCode"
          FROM customer c JOIN wallet w ON w.customer_id = c.id
         WHERE c.org_id = $1 AND c.mobile = $2`,
       [fixture.orgId, String(SPREAD_MOBILE_BASE + sampleIndex)],

@@ -82,6 +82,9 @@ const COLORS = {
   service: '#2f6db0',
   xml: '#5a9e4b',
   auth: '#d9822b',
+  base: '#9a9a9a',
+  scaled: '#2f6db0',
+  during: '#d9822b',
 };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -179,6 +182,62 @@ export function renderSvg(results) {
 <text x="16" y="22" class="t">Redeem benchmark</text>
 ${legend}
 <text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · Node ${m.node} · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · 1 point per request · medians of ${results.settings.rounds} rounds · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
+${barChart({ top: 50, width, height: 280, title: 'Throughput (req/s, higher is better)', groups: groups('rps'), digits: 0 })}
+${barChart({ top: 335, width, height: 280, title: 'p99 latency (ms, lower is better)', groups: groups('p99'), digits: 1 })}
+</svg>
+`;
+}
+
+/** bench/results/scale.svg: the three requests at the base size and grown, and under load. */
+export function renderScaleSvg(results) {
+  const { base, customers } = results.settings;
+  const b = results.base.measured;
+  const s = results.scaled.measured;
+  const groups = (metric) => [
+    ...[
+      ['redeem', 'redeem'],
+      ['customerGet', 'customer/get'],
+      ['customerRedemptions', 'customer/redemptions'],
+    ].map(([key, label]) => ({
+      label,
+      bars: [
+        { series: 'base', value: b[key][metric] },
+        { series: 'scaled', value: s[key][metric] },
+      ],
+    })),
+    {
+      label: 'redeem beside ledger check',
+      bars: [
+        { series: 'scaled', value: s.redeem[metric] },
+        { series: 'during', value: results.ledgerCheck.redemptionsBeside[metric] },
+      ],
+    },
+    {
+      label: 'redeem during mass lapse',
+      bars: [
+        { series: 'scaled', value: results.lapse.baseline[metric] },
+        { series: 'during', value: results.lapse.during[metric] },
+      ],
+    },
+  ];
+  const width = 860;
+  const legend = [
+    ['base', `${base.toLocaleString('en')} customers`],
+    ['scaled', `${customers.toLocaleString('en')} customers`],
+    ['during', 'beside the ledger check / sweep'],
+  ]
+    .map(
+      ([series, text], i) =>
+        `<rect x="${220 + i * 170}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${238 + i * 170}" y="22" class="a">${esc(text)}</text>`,
+    )
+    .join('\n');
+  const m = results.machine;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="620" viewBox="0 0 ${width} 620" font-family="sans-serif">
+<style>.t{font-size:14px;font-weight:bold}.a{font-size:11px;fill:#333}.v{font-size:10px;fill:#111}.g{stroke:#ddd}</style>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="16" y="22" class="t">Scale benchmark</text>
+${legend}
+<text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · ledger rows ${results.scaled.rows.ledger_entry.toLocaleString('en')} · ledger check ${results.ledgerCheck.seconds} s · sweep ${results.lapse.lotsPerSecond} lots/s · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
 ${barChart({ top: 50, width, height: 280, title: 'Throughput (req/s, higher is better)', groups: groups('rps'), digits: 0 })}
 ${barChart({ top: 335, width, height: 280, title: 'p99 latency (ms, lower is better)', groups: groups('p99'), digits: 1 })}
 </svg>

@@ -30,6 +30,27 @@ const STATEMENTS = [
   ['redemption-redeem', REDEMPTION_SQL.redeem],
 ];
 const [LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
+const TEXT = Object.fromEntries(STATEMENTS);
+
+/**
+ * The same two reads sent the driver's way instead (p.extended: extended protocol, one
+ * round trip each, BEGIN in one of its own): for comparing what the batch costs the server.
+ */
+async function extendedLockAndLots(client, p, customer, ern) {
+  await client.query(TRANSACTION_SQL.begin());
+  const lock = await client.query({
+    name: LOCK,
+    text: TEXT[LOCK],
+    values: [p.orgId, customer.mobile, p.programId],
+  });
+  const lots = await client.query({
+    name: LOTS,
+    text: TEXT[LOTS],
+    values: [p.orgId, customer.mobile, p.programId, ern],
+  });
+  return [lock, lots];
+}
+
 const PREPARE_ALL = STATEMENTS.map(([name, text]) => BATCH_SQL.prepare(name, text)).join('; ');
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -60,16 +81,18 @@ async function redeemOnce(client, p, customer, ern) {
     let committed = false;
     try {
       const now = new Date();
-      const [lockResult, lotsResult] = (
-        await client.query(
-          [
-            // The connection's lock_timeout was set once (see run), as the service's is.
-            TRANSACTION_SQL.begin(),
-            BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
-            BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
-          ].join('; '),
-        )
-      ).slice(-2); // after BEGIN's results
+      const [lockResult, lotsResult] = p.extended
+        ? await extendedLockAndLots(client, p, customer, ern)
+        : (
+            await client.query(
+              [
+                // The connection's lock_timeout was set once (see run), as the service's is.
+                TRANSACTION_SQL.begin(),
+                BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
+                BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
+              ].join('; '),
+            )
+          ).slice(-2); // after BEGIN's results
       const wallet = lockResult.rows[0];
       if (!wallet?.wallet_id) throw new Outcome('no_wallet');
       const balance = toMilli(wallet.wallet_balance);
@@ -81,36 +104,44 @@ async function redeemOnce(client, p, customer, ern) {
       if (!allocations) throw new Error(`wallet ${wallet.wallet_id}: balance and lots disagree`);
       const requestId = randomUUID();
       // redeemed_value = points × points_currency_ratio, which is 1 in the seeded program.
-      const [redeemResult] = await client.query(
-        [
-          BATCH_SQL.execute(REDEEM, [
-            p.orgId,
-            randomCode(),
-            wallet.wallet_id,
-            p.programId,
-            wallet.id,
-            null,
-            p.points,
-            p.points,
-            `raw-${ern}`,
-            ern,
-            '',
-            'SKIPPED',
-            now,
-            '',
-            '',
-            '[]',
-            p.tillId,
-            requestId,
-            now,
-            allocations.map((a) => a.lotId),
-            allocations.map((a) => a.points),
-            fromMilli(balance - points),
-            'till',
-          ]),
-          TRANSACTION_SQL.commit,
-        ].join('; '),
-      );
+      const redeemParams = [
+        p.orgId,
+        randomCode(),
+        wallet.wallet_id,
+        p.programId,
+        wallet.id,
+        null,
+        p.points,
+        p.points,
+        `raw-${ern}`,
+        ern,
+        '',
+        'SKIPPED',
+        now,
+        '',
+        '',
+        '[]',
+        p.tillId,
+        requestId,
+        now,
+        allocations.map((a) => a.lotId),
+        allocations.map((a) => a.points),
+        fromMilli(balance - points),
+        'till',
+      ];
+      let redeemResult;
+      if (p.extended) {
+        redeemResult = await client.query({
+          name: REDEEM,
+          text: TEXT[REDEEM],
+          values: redeemParams,
+        });
+        await client.query(TRANSACTION_SQL.commit);
+      } else {
+        [redeemResult] = await client.query(
+          [BATCH_SQL.execute(REDEEM, redeemParams), TRANSACTION_SQL.commit].join('; '),
+        );
+      }
       committed = true;
       const [redemption] = redeemResult.rows;
       if (!redemption) throw new Outcome('duplicate_reference');

@@ -45,6 +45,17 @@ export const CUSTOMER_READS_SQL = {
         ORDER BY r.created_at DESC, r.id DESC
         LIMIT $2 OFFSET $3`,
   /**
+   * Newest first ($3 at most), older than the customer's redemption whose code is $2, in org
+   * $4: the till's keyset page (the code is what the till sees as redemption_id). An unknown
+   * code pages nothing.
+   */
+  redemptionPageBeforeCode: `${HISTORY_SELECT}
+        WHERE r.customer_id = $1
+          AND (r.created_at, r.id) < (SELECT b.created_at, b.id FROM redemption b
+                                       WHERE b.org_id = $4 AND b.code = $2 AND b.customer_id = $1)
+        ORDER BY r.created_at DESC, r.id DESC
+        LIMIT $3`,
+  /**
    * Newest first, older than the redemption $2 (keyset on the customer's index: no OFFSET
    * scan), each with its reversals.
    */

@@ -65,19 +65,25 @@ export class CustomersService {
     return { customer, wallets };
   }
 
-  /** Newest first, with their reversals. */
+  /**
+   * Newest first, with their reversals: after `offset` of them, or, given `before` (a
+   * redemption's code), those older than it (keyset; `offset` is then 0).
+   */
   async redemptions(
     principal: Principal,
     selector: CustomerSelector,
     limit: number,
     offset: number,
+    before?: string,
   ): Promise<RedemptionPage | CustomerNotFound> {
     const customer = await this.lookup(principal, selector);
     if ('outcome' in customer) return customer;
     const [total, rows] = await Promise.all([
       this.history.count(this.db, customer.id),
-      this.history.page(this.db, customer.id, limit, offset),
+      before === undefined
+        ? this.history.page(this.db, customer.id, limit, offset)
+        : this.history.pageBeforeCode(this.db, principal.orgId, customer.id, before, limit),
     ]);
-    return { customer, total, limit, offset, rows };
+    return { customer, total, limit, offset: before === undefined ? offset : 0, rows };
   }
 }

@@ -18,6 +18,14 @@ export const REDEMPTIONS_QUERY_FIELDS = {
   ...IDENTIFIER_QUERY_FIELDS,
   limit: pageParam('1-100, default 10'),
   offset: pageParam('default 0'),
+  before: field(
+    {
+      type: 'string',
+      description:
+        'redemption_id of the last redemption of the previous page: the next, older page by keyset (as cheap deep as on the first page; offset is then ignored). Each full page names it as next_before.',
+    },
+    (raw) => (typeof raw === 'string' ? raw : ''),
+  ),
 };
 
 const ALL_FAILED = status(false, 500, 'All requests have failed due to errors');
@@ -88,7 +96,7 @@ export class CustomersWire {
     });
   }
 
-  /** Paged by limit (1-100, default 10) and offset. */
+  /** Paged by limit (1-100, default 10) and offset, or by `before` (keyset). */
   async redemptions(principal: Principal, query: Record<string, unknown>): Promise<unknown> {
     const q = parseFields(REDEMPTIONS_QUERY_FIELDS, query);
     const int = (raw: string, fallback: number, max: number): number =>
@@ -98,6 +106,7 @@ export class CustomersWire {
       pickIdentifier(q),
       Math.max(1, int(q.limit, 10, MAX_PAGE)),
       int(q.offset, 0, 1_000_000),
+      q.before === '' ? undefined : q.before,
     );
     if ('outcome' in page) return v11Envelope(ALL_FAILED, { customer: notFound(query, page) });
     return v11Envelope(status(true, 200, 'Success'), {
@@ -107,6 +116,9 @@ export class CustomersWire {
           count: page.total,
           limit: page.limit,
           offset: page.offset,
+          // A full page names its last redemption (there may be older ones); else null.
+          next_before:
+            page.rows.length === page.limit ? page.rows[page.rows.length - 1].code : null,
           redemption: page.rows.map((r) => ({
             redemption_id: r.code,
             program_id: r.program_id,

@@ -47,6 +47,25 @@ export class RedemptionHistoryRepository {
   }
 
   /**
+   * Newest first, older than the customer's redemption with code `before` (keyset on the
+   * customer's index: the same cost for the hundredth page as for the first).
+   */
+  async pageBeforeCode(
+    sql: Sql,
+    orgId: number,
+    customerId: number,
+    before: string,
+    limit: number,
+  ): Promise<RedemptionHistoryRow[]> {
+    return sql.query<RedemptionHistoryRow>(CUSTOMER_READS_SQL.redemptionPageBeforeCode, [
+      customerId,
+      before,
+      limit,
+      orgId,
+    ]);
+  }
+
+  /**
    * Newest first, older than the redemption `before` (keyset on the customer's index: no
    * OFFSET scan), each with its reversals.
    */
