@@ -80,7 +80,14 @@ export async function loadCustomers(url, fixture, from, to, progress = () => und
            INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, points,
                                    redeemed_value, transaction_number, external_reference_number,
                                    validation_type, redemption_time, till_id, request_id, created_at)
-           SELECT $1, lpad(to_hex(w.id * $4 + k), 6, '0'), w.id, $2, w.customer_id, 5, 5,
+           -- Codes of six hex digits from the wallet id; one the service already drew at
+           -- random (while the base size was measured) gets a Z in front instead.
+           SELECT $1,
+                  CASE WHEN EXISTS (SELECT 1 FROM redemption x
+                                     WHERE x.org_id = $1 AND x.code = lpad(to_hex(w.id * $4 + k), 6, '0'))
+                       THEN 'Z' || lpad(to_hex(w.id * $4 + k), 5, '0')
+                       ELSE lpad(to_hex(w.id * $4 + k), 6, '0') END,
+                  w.id, $2, w.customer_id, 5, 5,
                   'bill-' || w.id || '-' || k, 'scale-' || w.id || '-' || k, 'SKIPPED',
                   now() - interval '300 days' + k * interval '30 days',
                   $3, 'scale-load', now() - interval '300 days' + k * interval '30 days'

@@ -99,7 +99,8 @@ export class RedemptionRepository {
   /**
    * The customer found by `identifier`, their wallet in `programId` locked, then (once the
    * lock is granted, so as its last holder left them) its open lots and whether `ern` is
-   * taken: two statements, one round trip. Undefined when there is no such customer.
+   * taken. `together`: both in one round trip with BEGIN (Tx.batch); else one each.
+   * Undefined when there is no such customer.
    */
   async lockOwnWallet(
     tx: Tx,
@@ -107,12 +108,17 @@ export class RedemptionRepository {
     identifier: CustomerIdentifier,
     programId: number,
     ern: string | null,
+    together: boolean,
   ): Promise<OwnWallet | undefined> {
     const statements = LOCK_OWN_WALLET[identifier.type];
-    const [[row], lotRows] = (await tx.batch([
-      { statement: statements.lock, params: [orgId, identifier.value, programId] },
-      { statement: statements.lots, params: [orgId, identifier.value, programId, ern] },
-    ])) as unknown as [LockRow[], LotsAndReferenceRow[]];
+    const lock = { statement: statements.lock, params: [orgId, identifier.value, programId] };
+    const lots = { statement: statements.lots, params: [orgId, identifier.value, programId, ern] };
+    const [[row], lotRows] = (together
+      ? await tx.batch([lock, lots])
+      : [
+          await tx.query(lock.statement, lock.params),
+          await tx.query(lots.statement, lots.params),
+        ]) as unknown as [LockRow[], LotsAndReferenceRow[]];
     if (!row) return undefined;
     const { wallet_id, wallet_balance, ...customer } = row;
     const wallet =
