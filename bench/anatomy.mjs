@@ -25,6 +25,7 @@ import { withClient } from './lib/pg.mjs';
 import { postmasterPid, treeCpuMs } from './lib/probes.mjs';
 import { seedBench } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
+import { median } from './lib/util.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -143,12 +144,6 @@ const ERN = `'anatomy-' || :e1 || '-' || :e2`;
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const round3 = (x) => Math.round(x * 1000) / 1000;
 const PAIRS = Number(process.env.BENCH_ANATOMY_PAIRS ?? 3);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const lineText = (r) =>
   `${r.label} | ${r.tpsVsBaseline}× (${r.tps} vs ${r.baseline.tps}) | ${r.dbCpuMs} (${r.baseline.dbCpuMs}) | ${r.dbCpuSavedMs}`;

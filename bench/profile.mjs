@@ -7,7 +7,6 @@
  * bench/results/profile.json; the raw .cpuprofile stays in a temporary folder, named at
  * the end, for Chrome's DevTools.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Cleanup } from './lib/cleanup.mjs';
 import { provisionDatabase } from './lib/database.mjs';
 import { DEMO_TILL } from './lib/fixtures.mjs';
+import { processUserSystemMs } from './lib/probes.mjs';
 import { seedBench } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
 import { runWorker } from './lib/workers.mjs';
@@ -26,13 +26,6 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_PROFILE_REQUESTS ?? 20_000);
 const WARMUP = Number(process.env.BENCH_SERVICE_WARMUP ?? 5000);
 const TOP = 30;
-
-/** User and system CPU time of a process so far, in ms (ticks of 10 ms). */
-function userAndSystemMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(f[11]) * 10, system: Number(f[12]) * 10 };
-}
 
 const cleanup = new Cleanup();
 cleanup.exitOnSignals();
@@ -123,9 +116,9 @@ async function main() {
     );
   console.log(`warm-up: ${WARMUP} redemptions, then ${REQUESTS} profiled`);
   await load(WARMUP, 0, 'profile-warmup');
-  const before = userAndSystemMs(service.pid);
+  const before = processUserSystemMs(service.pid);
   const result = await load(REQUESTS, 0, 'profile');
-  const after = userAndSystemMs(service.pid);
+  const after = processUserSystemMs(service.pid);
   // The profiler samples on a timer: time the thread spent descheduled inside a system call
   // (a write to a socket that wakes the database) shows up there as that call's. /proc
   // tells the CPU the process really used, in user and in kernel mode.

@@ -18,6 +18,7 @@ import { createProbes } from './lib/probes.mjs';
 import { printStatements, printTable, printTargets, renderSvg } from './lib/report.mjs';
 import { checkIntegrity, seedBench } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
+import { median } from './lib/util.mjs';
 import { runWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -195,13 +196,6 @@ async function measureCeiling(databaseUrl, target, connections, round) {
 
 const round2 = (x) => Math.round(x * 100) / 100;
 const codeCount = (codes) => Object.values(codes ?? {}).reduce((a, b) => a + b, 0);
-
-function median(values) {
-  const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function addCodes(into, codes) {
   for (const [code, n] of Object.entries(codes ?? {})) into[code] = (into[code] ?? 0) + n;

@@ -29,7 +29,7 @@ import { renderScaleSvg } from './lib/report.mjs';
 import { loadCustomers, scaleFixture, tableCounts } from './lib/scale-data.mjs';
 import { checkIntegrity } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
-import { md5Hex, procStatusMb } from './lib/util.mjs';
+import { md5Hex, median, procStatusMb } from './lib/util.mjs';
 import { runWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -55,11 +55,6 @@ const started = Date.now();
 const step = (text) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${text}`);
 const round2 = (x) => Math.round(x * 100) / 100;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** One load run of the http worker against `service`. */
 function load(service, customers, { read, requests = REQUESTS, warmup = 200, id }) {

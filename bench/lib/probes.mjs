@@ -20,6 +20,16 @@ export function processCpuMs(pid) {
   }
 }
 
+/** User and system CPU time of one process so far, in ms; null where /proc cannot tell. */
+export function processUserSystemMs(pid) {
+  try {
+    const f = statFields(pid);
+    return { user: Number(f[11]) * TICK_MS, system: Number(f[12]) * TICK_MS };
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time of a process and all its children, live and exited, in ms. */
 export function treeCpuMs(rootPid) {
   try {

@@ -162,26 +162,38 @@ export function renderSvg(results) {
       bars: [{ series: 'auth', value: byId.get(id)?.[metric] }],
     })),
   ];
+  const m = results.machine;
+  return chartSvg({
+    title: 'Redeem benchmark',
+    legend: [
+      ['ceiling', 'pgbench ceiling'],
+      ['raw', 'raw pg'],
+      ['service', 'service (HTTP)'],
+      ['xml', 'service, XML'],
+      ['auth', 'service, auth variants'],
+    ],
+    legendX: 180,
+    legendStep: 130,
+    subtitle: `${m.cpus} CPUs · Node ${m.node} · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · 1 point per request · medians of ${results.settings.rounds} rounds · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`,
+    groups,
+  });
+}
+
+/** A titled chart of throughput above p99, with its legend and a line of context. */
+function chartSvg({ title, legend, legendX, legendStep, subtitle, groups }) {
   const width = 860;
-  const legend = [
-    ['ceiling', 'pgbench ceiling'],
-    ['raw', 'raw pg'],
-    ['service', 'service (HTTP)'],
-    ['xml', 'service, XML'],
-    ['auth', 'service, auth variants'],
-  ]
+  const keys = legend
     .map(
       ([series, text], i) =>
-        `<rect x="${180 + i * 130}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${198 + i * 130}" y="22" class="a">${text}</text>`,
+        `<rect x="${legendX + i * legendStep}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${legendX + 18 + i * legendStep}" y="22" class="a">${esc(text)}</text>`,
     )
     .join('\n');
-  const m = results.machine;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="620" viewBox="0 0 ${width} 620" font-family="sans-serif">
 <style>.t{font-size:14px;font-weight:bold}.a{font-size:11px;fill:#333}.v{font-size:10px;fill:#111}.g{stroke:#ddd}</style>
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="16" y="22" class="t">Redeem benchmark</text>
-${legend}
-<text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · Node ${m.node} · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · 1 point per request · medians of ${results.settings.rounds} rounds · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
+<text x="16" y="22" class="t">${esc(title)}</text>
+${keys}
+<text x="16" y="40" class="a">${esc(subtitle)}</text>
 ${barChart({ top: 50, width, height: 280, title: 'Throughput (req/s, higher is better)', groups: groups('rps'), digits: 0 })}
 ${barChart({ top: 335, width, height: 280, title: 'p99 latency (ms, lower is better)', groups: groups('p99'), digits: 1 })}
 </svg>
@@ -220,26 +232,17 @@ export function renderScaleSvg(results) {
       ],
     },
   ];
-  const width = 860;
-  const legend = [
-    ['base', `${base.toLocaleString('en')} customers`],
-    ['scaled', `${customers.toLocaleString('en')} customers`],
-    ['during', 'beside the ledger check / sweep'],
-  ]
-    .map(
-      ([series, text], i) =>
-        `<rect x="${220 + i * 170}" y="12" width="12" height="12" fill="${COLORS[series]}"/><text x="${238 + i * 170}" y="22" class="a">${esc(text)}</text>`,
-    )
-    .join('\n');
   const m = results.machine;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="620" viewBox="0 0 ${width} 620" font-family="sans-serif">
-<style>.t{font-size:14px;font-weight:bold}.a{font-size:11px;fill:#333}.v{font-size:10px;fill:#111}.g{stroke:#ddd}</style>
-<rect width="100%" height="100%" fill="#fff"/>
-<text x="16" y="22" class="t">Scale benchmark</text>
-${legend}
-<text x="16" y="40" class="a">${esc(`${m.cpus} CPUs · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · ledger rows ${results.scaled.rows.ledger_entry.toLocaleString('en')} · ledger check ${results.ledgerCheck.seconds} s · sweep ${results.lapse.lotsPerSecond} lots/s · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`)}</text>
-${barChart({ top: 50, width, height: 280, title: 'Throughput (req/s, higher is better)', groups: groups('rps'), digits: 0 })}
-${barChart({ top: 335, width, height: 280, title: 'p99 latency (ms, lower is better)', groups: groups('p99'), digits: 1 })}
-</svg>
-`;
+  return chartSvg({
+    title: 'Scale benchmark',
+    legend: [
+      ['base', `${base.toLocaleString('en')} customers`],
+      ['scaled', `${customers.toLocaleString('en')} customers`],
+      ['during', 'beside the ledger check / sweep'],
+    ],
+    legendX: 220,
+    legendStep: 170,
+    subtitle: `${m.cpus} CPUs · ${results.database.kind} PostgreSQL ${results.database.version} · ${m.date.slice(0, 10)} · ledger rows ${results.scaled.rows.ledger_entry.toLocaleString('en')} · ledger check ${results.ledgerCheck.seconds} s · sweep ${results.lapse.lotsPerSecond} lots/s · targets: ${results.targets.filter((t) => t.pass).length}/${results.targets.length} pass`,
+    groups,
+  });
 }

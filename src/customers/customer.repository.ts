@@ -27,13 +27,9 @@ export interface NewCustomer {
   lastname?: string;
 }
 
-const COLUMNS = CUSTOMER_COLUMNS;
-
-const WHERE = CUSTOMER_WHERE;
-
 /** One prepared statement per kind of identifier: every redemption looks its customer up. */
 const FIND_BY = Object.fromEntries(
-  Object.entries(WHERE).map(([type, where]) => [
+  Object.entries(CUSTOMER_WHERE).map(([type, where]) => [
     type,
     prepared(`customer-by-${type}`, CUSTOMER_SQL.findBy(where)),
   ]),
@@ -58,7 +54,7 @@ export class CustomerRepository {
   async insert(sql: Sql, orgId: number, c: NewCustomer): Promise<CustomerRow> {
     const [row] = await sql.query<CustomerRow>(
       `INSERT INTO customer AS c (org_id, mobile, email, external_id, card_number, card_external_id, firstname, lastname)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CUSTOMER_COLUMNS}`,
       [
         orgId,
         c.mobile ?? null,
