@@ -637,7 +637,7 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     }
   });
 
-  it('values with quotes, backslashes and SQL in them travel exactly through the batched round trips', async () => {
+  it('values with quotes, backslashes and SQL in them travel exactly through the pipelined round trips', async () => {
     const externalId = `O'Brien \\ "x" ✓ ${Date.now()}`;
     const { id } = await createCustomer(t, { external_id: externalId });
     await credit(t, { customer_id: id, points: 10 });

@@ -1,10 +1,15 @@
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import { withClient } from './pg.mjs';
 import { SPREAD_MOBILE_BASE } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = (path) => require(`../../dist/src/${path}`);
-const { literal } = dist('database/batch.sql.js');
+const { prepareValue } = require('pg/lib/utils');
+
+/** A parameter as an untyped literal, its text as the driver would bind it. */
+const literal = (value) =>
+  value === null || value === undefined ? 'NULL' : pg.escapeLiteral(String(prepareValue(value)));
 
 /** Tables that grow with customers and traffic: a sequential scan on one of them fails. */
 const GROWING = [

@@ -2,7 +2,7 @@
  * The ceiling: the redemption transaction issued straight from `pg`, one client per
  * connection, no HTTP and no framework. The statements are the service's own texts, loaded
  * from its build (dist/src/customers/customer.sql.js, dist/src/redemptions/redemption.sql.js)
- * and sent as the service sends them (dist/src/database/batch.sql.js): BEGIN, the customer
+ * and sent as the service sends them (dist/src/database/pipeline.js): BEGIN, the customer
  * with their wallet locked and then the wallet's lots and whether the reference is taken,
  * in one round trip; the redemption's one writing statement with COMMIT in the second.
  */
@@ -17,11 +17,13 @@ import { serveWorker } from '../lib/workers.mjs';
 const require = createRequire(import.meta.url);
 const { CUSTOMER_SQL, CUSTOMER_WHERE } = require('../../dist/src/customers/customer.sql.js');
 const { REDEMPTION_SQL } = require('../../dist/src/redemptions/redemption.sql.js');
-const { BATCH_SQL } = require('../../dist/src/database/batch.sql.js');
+const { pipeline } = require('../../dist/src/database/pipeline.js');
 const { TRANSACTION_SQL } = require('../../dist/src/database/database.sql.js');
 
 // Same names and texts as the service's `prepared(...)` declarations.
 const STATEMENTS = [
+  ['tx-begin', TRANSACTION_SQL.begin],
+  ['tx-commit', TRANSACTION_SQL.commit],
   ['customer-by-mobile-locking-wallet', CUSTOMER_SQL.findLockingWallet(CUSTOMER_WHERE.mobile)],
   [
     'redemption-lots-and-reference-of-mobile',
@@ -29,15 +31,16 @@ const STATEMENTS = [
   ],
   ['redemption-redeem', REDEMPTION_SQL.redeem],
 ];
-const [LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
+const [BEGIN, COMMIT, LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
 const TEXT = Object.fromEntries(STATEMENTS);
+const step = (name, params = []) => ({ name, text: TEXT[name], params });
 
 /**
- * The same two reads sent the driver's way instead (p.extended: extended protocol, one
- * round trip each, BEGIN in one of its own): for comparing what the batch costs the server.
+ * The same two reads sent the driver's way instead (p.extended: one round trip each, BEGIN
+ * in one of its own): for comparing what the pipeline saves.
  */
 async function extendedLockAndLots(client, p, customer, ern) {
-  await client.query(TRANSACTION_SQL.begin());
+  await client.query(TRANSACTION_SQL.begin);
   const lock = await client.query({
     name: LOCK,
     text: TEXT[LOCK],
@@ -50,8 +53,6 @@ async function extendedLockAndLots(client, p, customer, ern) {
   });
   return [lock, lots];
 }
-
-const PREPARE_ALL = STATEMENTS.map(([name, text]) => BATCH_SQL.prepare(name, text)).join('; ');
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomCode = () =>
@@ -83,16 +84,14 @@ async function redeemOnce(client, p, customer, ern) {
       const now = new Date();
       const [lockResult, lotsResult] = p.extended
         ? await extendedLockAndLots(client, p, customer, ern)
-        : (
-            await client.query(
-              [
-                // The connection's lock_timeout was set once (see run), as the service's is.
-                TRANSACTION_SQL.begin(),
-                BATCH_SQL.execute(LOCK, [p.orgId, customer.mobile, p.programId]),
-                BATCH_SQL.execute(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
-              ].join('; '),
-            )
-          ).slice(-2); // after BEGIN's results
+        : // The connection's lock_timeout was set once (see run), as the service's is.
+          (
+            await pipeline(client, [
+              step(BEGIN),
+              step(LOCK, [p.orgId, customer.mobile, p.programId]),
+              step(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
+            ])
+          ).slice(1); // after BEGIN's result
       const wallet = lockResult.rows[0];
       if (!wallet?.wallet_id) throw new Outcome('no_wallet');
       const balance = toMilli(wallet.wallet_balance);
@@ -138,9 +137,7 @@ async function redeemOnce(client, p, customer, ern) {
         });
         await client.query(TRANSACTION_SQL.commit);
       } else {
-        [redeemResult] = await client.query(
-          [BATCH_SQL.execute(REDEEM, redeemParams), TRANSACTION_SQL.commit].join('; '),
-        );
+        [redeemResult] = await pipeline(client, [step(REDEEM, redeemParams), step(COMMIT)]);
       }
       committed = true;
       const [redemption] = redeemResult.rows;
@@ -184,7 +181,6 @@ async function run(p, warm) {
         application_name: 'bench-raw',
       });
       await client.connect();
-      await client.query(PREPARE_ALL);
       await client.query(`SET lock_timeout = ${p.lockTimeoutMs}`);
       return client;
     }),

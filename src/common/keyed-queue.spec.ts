@@ -77,13 +77,4 @@ describe('KeyedQueue', () => {
     await first;
     expect(waited).toBeGreaterThanOrEqual(25);
   });
-
-  it('tells the work whether another run of its key was ahead of it', async () => {
-    const queue = new KeyedQueue();
-    const alone = await queue.run('k', 1000, (_ms, busy) => Promise.resolve(busy));
-    const first = queue.run('k', 1000, (_ms, busy) => sleep(20).then(() => busy));
-    const second = queue.run('k', 1000, (_ms, busy) => Promise.resolve(busy));
-    const other = queue.run('other', 1000, (_ms, busy) => Promise.resolve(busy));
-    expect([alone, await first, await second, await other]).toEqual([false, false, true, false]);
-  });
 });

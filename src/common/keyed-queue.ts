@@ -9,17 +9,12 @@ export class QueueTimeoutError extends Error {
  * First come, first served per key, in this process: `run` starts `work` once every earlier
  * run with the same key has finished. A run that waits longer than `waitMs` gives up its
  * turn (QueueTimeoutError) without letting later runs overtake the ones still ahead of it.
- * `work` learns how long it waited and whether another run was ahead of it (the key is
- * busy).
+ * `work` learns how long it waited.
  */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async run<T>(
-    key: string,
-    waitMs: number,
-    work: (waitedMs: number, busy: boolean) => Promise<T>,
-  ): Promise<T> {
+  async run<T>(key: string, waitMs: number, work: (waitedMs: number) => Promise<T>): Promise<T> {
     const ahead = this.tails.get(key);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
@@ -36,7 +31,7 @@ export class KeyedQueue {
         clearTimeout(timer);
         if (timedOut) throw new QueueTimeoutError();
       }
-      return await work(performance.now() - started, ahead !== undefined);
+      return await work(performance.now() - started);
     } finally {
       release();
       if (this.tails.get(key) === tail) this.tails.delete(key);

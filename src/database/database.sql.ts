@@ -4,16 +4,14 @@
  */
 
 export const TRANSACTION_SQL = {
+  begin: 'BEGIN',
   /**
-   * BEGIN, and the connection's lock_timeout when it is not the one wanted already (a
-   * session setting: it stays with the connection once the transaction commits, so the
-   * next transaction that wants the same saves the statement). A trusted integer: SET takes
-   * no parameters.
+   * The connection's lock_timeout, in milliseconds, when it is not the one wanted already: a
+   * session setting (set_config's `false`), so it stays with the connection once the
+   * transaction commits and the next transaction that wants the same saves the statement. A
+   * rolled-back transaction undoes it, as it would a SET.
    */
-  begin: (lockTimeoutMs?: number) =>
-    lockTimeoutMs === undefined
-      ? 'BEGIN'
-      : `BEGIN; SET lock_timeout = ${Math.trunc(lockTimeoutMs)}`,
+  setLockTimeout: "SELECT set_config('lock_timeout', $1, false)",
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
 } as const;

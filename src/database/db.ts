@@ -5,8 +5,8 @@ import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env';
 import { Metrics } from '../metrics/metrics';
-import { BATCH_SQL } from './batch.sql';
 import { TRANSACTION_SQL } from './database.sql';
+import { pipeline, Step } from './pipeline';
 import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
 
 export type Row = Record<string, unknown>;
@@ -52,19 +52,19 @@ export interface Batched {
 /**
  * What a transaction's work gets: `Sql`, and ways to spend fewer round trips on it (each
  * costs the service and the server a send and a wake-up, and a wallet's lock is held
- * across every one of them).
+ * across every one of them). BEGIN always goes out with the transaction's first statement.
  */
 export interface Tx extends Sql {
   /**
-   * Runs `statements` in order in one round trip, one result per statement. Each starts
-   * once the one before it has finished, with a snapshot of its own (READ COMMITTED): a
-   * statement after one that waited for a lock sees what the lock's last holder committed.
-   * The first batch of a transaction carries its BEGIN too.
+   * Runs `statements` in order in one round trip (a pipeline: database/pipeline.ts), one
+   * result per statement. Each starts once the one before it has finished, with a snapshot
+   * of its own (READ COMMITTED): a statement after one that waited for a lock sees what the
+   * lock's last holder committed. After an error the rest are not run.
    */
   batch<T = Row>(statements: Batched[]): Promise<T[][]>;
   /**
-   * Sends the next statement (a prepared one) with COMMIT in one round trip: the
-   * transaction ends with it, whatever the work does afterwards, which must not be SQL.
+   * Sends the next statement with COMMIT in one round trip: the transaction ends with it,
+   * whatever the work does afterwards, which must not be SQL.
    */
   commitWithNext(): void;
 }
@@ -72,8 +72,9 @@ export interface Tx extends Sql {
 /** The lock_timeout each connection's last committed transaction left it with. */
 const sessionLockTimeout = new WeakMap<PoolClient, number>();
 
-/** Statements prepared at SQL level (for batches), per connection. */
-const batchPrepared = new WeakMap<PoolClient, Set<string>>();
+const BEGIN = prepared('tx-begin', TRANSACTION_SQL.begin);
+const SET_LOCK_TIMEOUT = prepared('tx-set-lock-timeout', TRANSACTION_SQL.setLockTimeout);
+const COMMIT = prepared('tx-commit', TRANSACTION_SQL.commit);
 
 /** A lock wait ran past LOCK_TIMEOUT_MS. */
 export class LockTimeoutError extends Error {
@@ -94,9 +95,14 @@ function queryConfig(text: string | Prepared, params: unknown[] | undefined): Qu
   return { name: text.name, text: text.text, values: params ?? [] };
 }
 
+function step(text: string | Prepared, params: readonly unknown[] | undefined): Step {
+  return typeof text === 'string' ? { text, params } : { name: text.name, text: text.text, params };
+}
+
 /**
- * Runs a transaction's statements on its checked-out connection. BEGIN goes out with the
- * first statement's round trip when that is a batch, else just before it.
+ * Runs a transaction's statements on its checked-out connection, in the extended protocol.
+ * BEGIN (and the lock timeout, when the connection has another) go out in the first
+ * statement's round trip.
  */
 class ClientSql implements Tx {
   /** BEGIN has been sent (perhaps with a statement that failed: then ROLLBACK is due). */
@@ -107,7 +113,8 @@ class ClientSql implements Tx {
 
   constructor(
     private readonly client: PoolClient,
-    private readonly begin: string,
+    /** BEGIN, and the lock timeout's setting when the connection needs it. */
+    private readonly begin: readonly Step[],
   ) {}
 
   async query<T = Row>(text: string | Prepared, params?: unknown[]): Promise<T[]> {
@@ -123,48 +130,26 @@ class ClientSql implements Tx {
   }
 
   async batch<T = Row>(statements: Batched[]): Promise<T[][]> {
-    const results = await this.sendBatch(statements, false);
+    const results = await this.run(statements.map((s) => step(s.statement, s.params)));
     return results.map((r) => r.rows as T[]);
   }
 
-  /** BEGIN (and the lock timeout), when the transaction has not started yet. */
-  async start(): Promise<void> {
-    if (this.begun) return;
-    this.begun = true;
-    await this.client.query(this.begin);
-  }
-
   private async send(text: string | Prepared, params: unknown[] | undefined): Promise<QueryResult> {
-    if (this.committed) throw new Error('the transaction has already been committed');
-    if (this.commitNext && typeof text !== 'string') {
-      const [result] = await this.sendBatch([{ statement: text, params: params ?? [] }], true);
-      return result;
-    }
-    await this.start();
-    return this.client.query(queryConfig(text, params));
+    const [result] = await this.run([step(text, params)]);
+    return result;
   }
 
-  private async sendBatch(statements: Batched[], commit: boolean): Promise<QueryResult[]> {
+  /** `statements` in one round trip, behind BEGIN when due, ahead of COMMIT when asked. */
+  private async run(statements: Step[]): Promise<QueryResult[]> {
     if (this.committed) throw new Error('the transaction has already been committed');
-    let known = batchPrepared.get(this.client);
-    if (!known) batchPrepared.set(this.client, (known = new Set()));
-    const missing = statements.filter((s) => !known.has(s.statement.name));
-    if (missing.length > 0) {
-      // Once per connection, in a round trip of its own: a PREPARE outlives a failed batch.
-      const unique = [...new Map(missing.map((s) => [s.statement.name, s.statement])).values()];
-      await this.client.query(unique.map((p) => BATCH_SQL.prepare(p.name, p.text)).join('; '));
-      for (const p of unique) known.add(p.name);
-    }
-    const parts = statements.map((s) => BATCH_SQL.execute(s.statement.name, s.params));
-    // The results of BEGIN's statements come first, when it goes out with this batch.
-    const skip = this.begun ? 0 : this.begin.split(';').length;
-    if (!this.begun) parts.unshift(this.begin);
-    if (commit) parts.push(TRANSACTION_SQL.commit);
+    const steps = this.begun ? [...statements] : [...this.begin, ...statements];
+    const skip = steps.length - statements.length;
+    const commit = this.commitNext;
+    if (commit) steps.push(step(COMMIT, []));
     this.begun = true;
-    const sent = (await this.client.query(parts.join('; '))) as QueryResult | QueryResult[];
+    const results = await pipeline(this.client, steps);
     if (commit) this.committed = true;
-    const all = Array.isArray(sent) ? sent : [sent];
-    return all.slice(skip, skip + statements.length);
+    return results.slice(skip, skip + statements.length);
   }
 }
 
@@ -274,10 +259,9 @@ export class Db implements Sql {
     let broken: Error | undefined;
     try {
       const known = sessionLockTimeout.get(client);
-      const tx = new ClientSql(
-        client,
-        TRANSACTION_SQL.begin(known === lockTimeout ? undefined : lockTimeout),
-      );
+      const begin = [step(BEGIN, [])];
+      if (known !== lockTimeout) begin.push(step(SET_LOCK_TIMEOUT, [String(lockTimeout)]));
+      const tx = new ClientSql(client, begin);
       // Unknown until this transaction commits (a rolled-back SET is undone).
       sessionLockTimeout.delete(client);
       try {

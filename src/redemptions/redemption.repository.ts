@@ -99,8 +99,7 @@ export class RedemptionRepository {
   /**
    * The customer found by `identifier`, their wallet in `programId` locked, then (once the
    * lock is granted, so as its last holder left them) its open lots and whether `ern` is
-   * taken. `together`: both in one round trip with BEGIN (Tx.batch); else one each.
-   * Undefined when there is no such customer.
+   * taken, both in one round trip with BEGIN (Tx.batch). Undefined when there is no such customer.
    */
   async lockOwnWallet(
     tx: Tx,
@@ -108,17 +107,14 @@ export class RedemptionRepository {
     identifier: CustomerIdentifier,
     programId: number,
     ern: string | null,
-    together: boolean,
   ): Promise<OwnWallet | undefined> {
     const statements = LOCK_OWN_WALLET[identifier.type];
     const lock = { statement: statements.lock, params: [orgId, identifier.value, programId] };
     const lots = { statement: statements.lots, params: [orgId, identifier.value, programId, ern] };
-    const [[row], lotRows] = (together
-      ? await tx.batch([lock, lots])
-      : [
-          await tx.query(lock.statement, lock.params),
-          await tx.query(lots.statement, lots.params),
-        ]) as unknown as [LockRow[], LotsAndReferenceRow[]];
+    const [[row], lotRows] = (await tx.batch([lock, lots])) as unknown as [
+      LockRow[],
+      LotsAndReferenceRow[],
+    ];
     if (!row) return undefined;
     const { wallet_id, wallet_balance, ...customer } = row;
     const wallet =

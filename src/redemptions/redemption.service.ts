@@ -292,11 +292,9 @@ export class RedemptionService {
     // it has just woken, so a busy wallet would otherwise starve some requests. The row
     // lock still decides, across instances too; the two waits share LOCK_TIMEOUT_MS.
     const key = `${ctx.principal.orgId}:${program.id}:${item.customer.type}:${item.customer.value}`;
-    // A busy wallet (another request was ahead of this one) is locked for as few round trips
-    // as possible: its reads go with BEGIN in one, its write with COMMIT in another. That
-    // costs the server more CPU per statement than the driver's prepared statements
-    // (docs/performance.md), so a wallet nobody else is waiting for gets those instead.
-    return this.walletTurns.run(key, this.lockTimeoutMs, (waitedMs, busy) =>
+    // The wallet is locked for as few round trips as possible: its reads go with BEGIN in
+    // one, its write with COMMIT in another (docs/performance.md).
+    return this.walletTurns.run(key, this.lockTimeoutMs, (waitedMs) =>
       this.db.transaction(
         async (tx) => {
           let own: OwnWallet | undefined;
@@ -307,12 +305,11 @@ export class RedemptionService {
               identifier,
               program.id,
               checked.item.externalReferenceNumber,
-              busy,
             );
             return own?.customer;
           });
           if ('outcome' in prepared) return this.refusal(prepared);
-          return this.finish(tx, ctx, prepared, index, journal, own, busy);
+          return this.finish(tx, ctx, prepared, index, journal, own);
         },
         {
           ...RETRY_ON_CODE_COLLISION,
@@ -345,18 +342,10 @@ export class RedemptionService {
     index: number,
     journal: ItemJournal | undefined,
     locked?: Locked,
-    busy = false,
   ): Promise<RedeemItemResult> {
-    // On a busy wallet, without a journal entry to write after it, the redemption's
-    // statement can carry the COMMIT (see execute).
-    const redeemed = await this.execute(
-      tx,
-      ctx,
-      prepared,
-      false,
-      locked,
-      busy && journal === undefined,
-    );
+    // Without a journal entry to write after it, the redemption's statement can carry the
+    // COMMIT (see execute).
+    const redeemed = await this.execute(tx, ctx, prepared, false, locked, journal === undefined);
     if (typeof redeemed === 'string') {
       return this.failure(prepared.item, prepared.customer, redeemed);
     }
