@@ -78,7 +78,8 @@ try {
       runs[key].push(run);
       console.log(
         `round ${round} ${key}: ${run.rps.toFixed(0)} req/s, p99 ${run.p99.toFixed(1)} ms, ` +
-          `service CPU ${run.cpuMsPerRequest.toFixed(3)} ms/req, errors ${run.errors}`,
+          `CPU ms/req: service ${run.cpuMsPerRequest.service}, ` +
+          `database ${run.cpuMsPerRequest.database}; errors ${run.errors}`,
       );
     }
   }

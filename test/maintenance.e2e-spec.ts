@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { IdempotencyPurger } from '../src/idempotency/idempotency-purger';
+import { OutboxSender } from '../src/validation-codes/outbox-sender';
 import { ExpirySweeper } from '../src/wallets/expiry-sweeper';
 import { admin, makeCustomer, orgIdOf, redeem } from './support/api';
 import { DEMO_ADMIN, OTHER_ADMIN } from './support/credentials';
@@ -43,13 +45,18 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
   });
 
   /**
-   * `n` customers of the demo org, each with a wallet holding one lot of 10 points that
-   * lapses at `expiresAt` (and its CREDIT ledger row), written set-based. Returns the ids.
+   * `n` customers of the org, each with a wallet holding one lot of 10 points that lapses at
+   * `expiresAt` (and its CREDIT ledger row), written set-based. Returns the wallets' ids.
    */
-  async function lapsingWallets(n: number, expiresAt: Date, mark: string): Promise<string[]> {
+  async function lapsingWallets(
+    n: number,
+    expiresAt: Date,
+    mark: string,
+    org = 'demo',
+  ): Promise<string[]> {
     const { rows } = await t.pg.query<{ id: string }>(
       `WITH org AS (SELECT o.id AS org_id, p.id AS program_id FROM org o
-                      JOIN program p ON p.org_id = o.id AND p.is_default WHERE o.code = 'demo'),
+                      JOIN program p ON p.org_id = o.id AND p.is_default WHERE o.code = $4),
             c AS (INSERT INTO customer (org_id, external_id, firstname)
                   SELECT org_id, $1 || '-' || g, $1 FROM org, generate_series(1, $2::int) g
                   RETURNING id, org_id),
@@ -60,7 +67,7 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
                   RETURNING id, wallet_id, org_id)
        INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, request_id)
        SELECT org_id, wallet_id, id, 'CREDIT', 10, 10, 'system', $1 FROM l RETURNING wallet_id AS id`,
-      [mark, n, expiresAt],
+      [mark, n, expiresAt, org],
     );
     return rows.map((r) => r.id);
   }
@@ -84,6 +91,68 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
     expect(rows[0]).toEqual({ left: 0, expiry_rows: ids.length, bad: 0 });
     const verify = await admin(t, 'get', '/admin/ledger/verify');
     expect(verify.body).toMatchObject({ ok: true, failure_count: 0, failures: [] });
+  });
+
+  it('one sweep round takes every org, one org at a time', async () => {
+    const lapse = new Date(t.clock.now().getTime() + 3600_000);
+    const demo = await lapsingWallets(3, lapse, 'sweep-demo', 'demo');
+    const other = await lapsingWallets(2, lapse, 'sweep-other', 'other');
+    t.clock.advance(2 * 3600_000);
+
+    await t.app.get(ExpirySweeper).sweepOnce();
+
+    const { rows } = await t.pg.query<{ org: string; swept: number }>(
+      `SELECT o.code AS org, count(*) FILTER (WHERE w.balance = 0 AND w.expired = 10)::int AS swept
+         FROM wallet w JOIN org o ON o.id = w.org_id
+        WHERE w.id = ANY($1::bigint[]) GROUP BY o.code ORDER BY o.code`,
+      [[...demo, ...other]],
+    );
+    expect(rows).toEqual([
+      { org: 'demo', swept: 3 },
+      { org: 'other', swept: 2 },
+    ]);
+  });
+
+  it('the outbox drains every org with messages to send, each in a transaction of its own', async () => {
+    const { rows: orgs } = await t.pg.query<{ id: number; code: string }>(
+      `SELECT id, code FROM org WHERE code IN ('demo', 'other') ORDER BY code`,
+    );
+    const { rows: queued } = await t.pg.query<{ id: string }>(
+      `INSERT INTO notification (org_id, channel, recipient, text, clear_text, created_at)
+       SELECT id, 'SMS', '91990000' || id, 'masked', 'outbox-per-org ' || code, now() FROM org
+        WHERE id = ANY($1::int[]) RETURNING id`,
+      [orgs.map((o) => o.id)],
+    );
+
+    await t.app.get(OutboxSender).drain();
+
+    const { rows } = await t.pg.query<{ sent: boolean }>(
+      'SELECT sent_at IS NOT NULL AS sent FROM notification WHERE id = ANY($1::bigint[])',
+      [queued.map((q) => q.id)],
+    );
+    expect(rows).toEqual([{ sent: true }, { sent: true }]);
+  });
+
+  it('the idempotency purge drops every org keys past their time, and no others', async () => {
+    const { rows: orgs } = await t.pg.query<{ id: number }>(
+      `SELECT id FROM org WHERE code IN ('demo', 'other') ORDER BY code`,
+    );
+    for (const [i, o] of orgs.entries()) {
+      // A year old is past any time to live; the new ones are not.
+      await t.pg.query(
+        `INSERT INTO idempotency_key (org_id, key, request_hash, owner_token, lease_until, created_at)
+         VALUES ($1, $2, 'h', 't', now(), now() - interval '1 year'),
+                ($1, $3, 'h', 't', now(), now())`,
+        [o.id, `purge-old-${i}`, `purge-new-${i}`],
+      );
+    }
+
+    await t.app.get(IdempotencyPurger).purgeOnce();
+
+    const { rows } = await t.pg.query<{ key: string }>(
+      `SELECT key FROM idempotency_key WHERE key LIKE 'purge-%' ORDER BY key`,
+    );
+    expect(rows.map((r) => r.key)).toEqual(['purge-new-0', 'purge-new-1']);
   });
 
   it('the sweeper leaves a wallet another transaction holds to that transaction', async () => {

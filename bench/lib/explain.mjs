@@ -88,9 +88,17 @@ function hotPathStatements(f, sample) {
         'till',
       ],
     ],
-    ['customer/get: wallets', CUSTOMER_READS_SQL.walletSummary, [sample.customerId, now]],
-    ['customer/redemptions: count', CUSTOMER_READS_SQL.redemptionCount, [sample.customerId]],
-    ['customer/redemptions: page', CUSTOMER_READS_SQL.redemptionPage, [sample.customerId, 10, 0]],
+    ['customer/get: wallets', CUSTOMER_READS_SQL.walletSummary, [sample.customerId, now, f.orgId]],
+    [
+      'customer/redemptions: count',
+      CUSTOMER_READS_SQL.redemptionCount,
+      [sample.customerId, f.orgId],
+    ],
+    [
+      'customer/redemptions: page',
+      CUSTOMER_READS_SQL.redemptionPage,
+      [sample.customerId, 10, 0, f.orgId],
+    ],
     [
       'customer/redemptions: keyset page (till, by code)',
       CUSTOMER_READS_SQL.redemptionPageBeforeCode,
@@ -99,14 +107,14 @@ function hotPathStatements(f, sample) {
     [
       'customer redemptions: keyset page (console, by id)',
       CUSTOMER_READS_SQL.redemptionPageBefore,
-      [sample.customerId, sample.redemptionId, 10],
+      [sample.customerId, sample.redemptionId, 10, f.orgId],
     ],
-    ['sweeper: lapsed lots', WALLET_SQL.dueForExpiry, [now, now, '0', 500]],
-    ['sweeper: lock wallets', WALLET_SQL.tryLockMany, [`{${sample.walletId}}`]],
+    ['sweeper: lapsed lots', WALLET_SQL.dueForExpiry, [f.orgId, now, now, '0', 500]],
+    ['sweeper: lock wallets', WALLET_SQL.tryLockMany, [f.orgId, `{${sample.walletId}}`]],
     [
       'sweeper: write off',
       WALLET_SQL.expireLapsedOf,
-      [`{${sample.walletId}}`, now, 'system', null, 'explain'],
+      [f.orgId, `{${sample.walletId}}`, now, 'system', null, 'explain'],
     ],
     ['ledger check: wallet page', LEDGER_CHECK_SQL.walletTotals, [f.orgId, sample.walletId, 1000]],
     [

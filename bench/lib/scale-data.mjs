@@ -96,8 +96,8 @@ export async function loadCustomers(url, fixture, from, to, progress = () => und
             ORDER BY w.id, k
            RETURNING id, wallet_id, created_at
          ), a AS (
-           INSERT INTO redemption_allocation (redemption_id, lot_id, seq, points)
-           SELECT r.id, l.id, 1, 5 FROM r JOIN lot l ON l.wallet_id = r.wallet_id AND l.note = 'scale-a'
+           INSERT INTO redemption_allocation (org_id, redemption_id, lot_id, seq, points)
+           SELECT $1, r.id, l.id, 1, 5 FROM r JOIN lot l ON l.wallet_id = r.wallet_id AND l.note = 'scale-a'
          )
          INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
                                    actor_type, actor_id, request_id, created_at)

@@ -324,7 +324,12 @@ export class AdminService {
 
   async getCustomer(principal: Principal, id: number): Promise<CustomerWithWallets> {
     const customer = await this.customerOr404(this.db, principal.orgId, id);
-    const wallets = await this.summaries.forCustomer(this.db, customer.id, this.clock.now());
+    const wallets = await this.summaries.forCustomer(
+      this.db,
+      principal.orgId,
+      customer.id,
+      this.clock.now(),
+    );
     return { customer, wallets };
   }
 

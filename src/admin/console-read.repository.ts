@@ -64,7 +64,7 @@ export class ConsoleReadRepository {
     return sql.query<LotView>(
       `SELECT l.id, l.wallet_id, w.program_id, w.group_id, l.amount::text, l.remaining::text,
               l.earned_at, l.expires_at, l.note
-         FROM wallet w JOIN lot l ON l.wallet_id = w.id
+         FROM wallet w JOIN lot l ON l.org_id = w.org_id AND l.wallet_id = w.id
         WHERE w.org_id = $1 AND w.customer_id = $2 AND l.remaining > 0
           AND (l.expires_at IS NULL OR l.expires_at > $3)
         ORDER BY l.expires_at NULLS LAST, l.earned_at, l.id`,
@@ -84,9 +84,9 @@ export class ConsoleReadRepository {
       `SELECT e.id, e.wallet_id, w.program_id, w.group_id, e.kind, e.amount::text,
               e.balance_after::text, r.code AS redemption_id, e.actor_type, e.created_at
          FROM ledger_entry e
-         JOIN wallet w ON w.id = e.wallet_id
-         LEFT JOIN redemption r ON r.id = e.redemption_id
-        WHERE w.org_id = $1 AND w.customer_id = $2 AND ($3::bigint IS NULL OR e.id < $3)
+         JOIN wallet w ON w.org_id = e.org_id AND w.id = e.wallet_id
+         LEFT JOIN redemption r ON r.org_id = e.org_id AND r.id = e.redemption_id
+        WHERE e.org_id = $1 AND w.org_id = $1 AND w.customer_id = $2 AND ($3::bigint IS NULL OR e.id < $3)
         ORDER BY e.id DESC LIMIT $4`,
       [orgId, customerId, before ?? null, limit],
     );

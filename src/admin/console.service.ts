@@ -104,7 +104,10 @@ export class ConsoleService {
     limit: number,
   ): Promise<Page<RedemptionHistoryRow>> {
     await this.customerOr404(principal.orgId, customerId);
-    return page(await this.history.pageBefore(this.db, customerId, before, limit), limit);
+    return page(
+      await this.history.pageBefore(this.db, principal.orgId, customerId, before, limit),
+      limit,
+    );
   }
 
   /**

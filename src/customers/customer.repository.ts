@@ -90,7 +90,10 @@ export class CustomerRepository {
    * cannot be raced past. NO KEY: it must not block redemptions, whose foreign keys take a
    * key-share lock on the row.
    */
-  async lockForCodeIssue(tx: Sql, customerId: number): Promise<void> {
-    await tx.query('SELECT id FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
+  async lockForCodeIssue(tx: Sql, orgId: number, customerId: number): Promise<void> {
+    await tx.query('SELECT id FROM customer WHERE org_id = $1 AND id = $2 FOR NO KEY UPDATE', [
+      orgId,
+      customerId,
+    ]);
   }
 }

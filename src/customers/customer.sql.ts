@@ -44,7 +44,9 @@ export const CUSTOMER_SQL = {
     `SELECT ${CUSTOMER_COLUMNS}, w.id AS wallet_id, w.balance AS wallet_balance
        FROM customer c
        LEFT JOIN LATERAL (
-         SELECT id, balance FROM wallet WHERE customer_id = c.id AND program_id = $3 FOR UPDATE
+         SELECT id, balance FROM wallet
+          WHERE wallet.org_id = c.org_id AND customer_id = c.id AND program_id = $3
+          FOR UPDATE
        ) w ON true
       WHERE c.org_id = $1 AND ${where}`,
 };

@@ -61,7 +61,12 @@ export class CustomersService {
   ): Promise<CustomerProfile | CustomerNotFound> {
     const customer = await this.lookup(principal, selector);
     if ('outcome' in customer) return customer;
-    const wallets = await this.summaries.forCustomer(this.db, customer.id, this.clock.now());
+    const wallets = await this.summaries.forCustomer(
+      this.db,
+      principal.orgId,
+      customer.id,
+      this.clock.now(),
+    );
     return { customer, wallets };
   }
 
@@ -79,9 +84,9 @@ export class CustomersService {
     const customer = await this.lookup(principal, selector);
     if ('outcome' in customer) return customer;
     const [total, rows] = await Promise.all([
-      this.history.count(this.db, customer.id),
+      this.history.count(this.db, principal.orgId, customer.id),
       before === undefined
-        ? this.history.page(this.db, customer.id, limit, offset)
+        ? this.history.page(this.db, principal.orgId, customer.id, limit, offset)
         : this.history.pageBeforeCode(this.db, principal.orgId, customer.id, before, limit),
     ]);
     return { customer, total, limit, offset: before === undefined ? offset : 0, rows };

@@ -27,14 +27,18 @@ export interface RedemptionHistoryRow {
 
 @Injectable()
 export class RedemptionHistoryRepository {
-  async count(sql: Sql, customerId: number): Promise<number> {
-    const [row] = await sql.query<{ n: number }>(CUSTOMER_READS_SQL.redemptionCount, [customerId]);
+  async count(sql: Sql, orgId: number, customerId: number): Promise<number> {
+    const [row] = await sql.query<{ n: number }>(CUSTOMER_READS_SQL.redemptionCount, [
+      customerId,
+      orgId,
+    ]);
     return row.n;
   }
 
   /** Newest first, each with its reversals (oldest first). */
   async page(
     sql: Sql,
+    orgId: number,
     customerId: number,
     limit: number,
     offset: number,
@@ -43,6 +47,7 @@ export class RedemptionHistoryRepository {
       customerId,
       limit,
       offset,
+      orgId,
     ]);
   }
 
@@ -71,6 +76,7 @@ export class RedemptionHistoryRepository {
    */
   async pageBefore(
     sql: Sql,
+    orgId: number,
     customerId: number,
     before: string | undefined,
     limit: number,
@@ -79,6 +85,7 @@ export class RedemptionHistoryRepository {
       customerId,
       before ?? null,
       limit,
+      orgId,
     ]);
   }
 }

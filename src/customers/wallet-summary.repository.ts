@@ -19,7 +19,12 @@ export interface WalletSummaryRow {
 @Injectable()
 export class WalletSummaryRepository {
   /** The customer's own wallets and those of the groups it belongs to, as of `now`. */
-  async forCustomer(sql: Sql, customerId: number, now: Date): Promise<WalletSummaryRow[]> {
-    return sql.query<WalletSummaryRow>(CUSTOMER_READS_SQL.walletSummary, [customerId, now]);
+  async forCustomer(
+    sql: Sql,
+    orgId: number,
+    customerId: number,
+    now: Date,
+  ): Promise<WalletSummaryRow[]> {
+    return sql.query<WalletSummaryRow>(CUSTOMER_READS_SQL.walletSummary, [customerId, now, orgId]);
   }
 }

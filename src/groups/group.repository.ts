@@ -107,7 +107,8 @@ export class GroupRepository {
     const rows = await sql.query<GroupRow>(
       `SELECT ${COLUMNS} FROM customer_group g
         WHERE g.org_id = $1 AND (g.primary_customer_id = $2
-              OR EXISTS (SELECT 1 FROM group_member m WHERE m.group_id = g.id AND m.customer_id = $2))
+              OR EXISTS (SELECT 1 FROM group_member m
+                          WHERE m.org_id = g.org_id AND m.group_id = g.id AND m.customer_id = $2))
         LIMIT 2`,
       [orgId, customerId],
     );
@@ -123,7 +124,7 @@ export class GroupRepository {
     const [row] = await sql.query<GroupWithMembers>(
       `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
               COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
-         FROM customer_group g LEFT JOIN group_member m ON m.group_id = g.id
+         FROM customer_group g LEFT JOIN group_member m ON m.org_id = g.org_id AND m.group_id = g.id
         WHERE g.org_id = $1 AND g.id = $2 GROUP BY g.id`,
       [orgId, id],
     );
@@ -135,7 +136,7 @@ export class GroupRepository {
     return sql.query<GroupWithMembers>(
       `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
               COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
-         FROM customer_group g LEFT JOIN group_member m ON m.group_id = g.id
+         FROM customer_group g LEFT JOIN group_member m ON m.org_id = g.org_id AND m.group_id = g.id
         WHERE g.org_id = $1 GROUP BY g.id ORDER BY g.id DESC LIMIT $2`,
       [orgId, limit],
     );
@@ -178,11 +179,11 @@ export class GroupRepository {
   }
 
   /** The primary member counts as a member. */
-  async isMember(sql: Sql, group: Group, customerId: number): Promise<boolean> {
+  async isMember(sql: Sql, orgId: number, group: Group, customerId: number): Promise<boolean> {
     if (group.primaryCustomerId === customerId) return true;
     const rows = await sql.query(
-      'SELECT 1 FROM group_member WHERE group_id = $1 AND customer_id = $2',
-      [group.id, customerId],
+      'SELECT 1 FROM group_member WHERE org_id = $1 AND group_id = $2 AND customer_id = $3',
+      [orgId, group.id, customerId],
     );
     return rows.length > 0;
   }

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
+import { OrgRepository } from '../orgs/org.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 
 /** Drops Idempotency-Key records past IDEMPOTENCY_TTL_HOURS, on the expiry sweeper's period. */
@@ -14,6 +15,7 @@ export class IdempotencyPurger extends PeriodicJob {
   constructor(
     private readonly db: Db,
     private readonly keys: IdempotencyRepository,
+    private readonly orgs: OrgRepository,
     config: ConfigService<Env, true>,
   ) {
     super('idempotency purge', config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }));
@@ -24,9 +26,13 @@ export class IdempotencyPurger extends PeriodicJob {
     return this.purgeOnce();
   }
 
-  /** One round; returns how many keys were dropped. */
+  /** One round, one org at a time (docs/scaling.md); returns how many keys were dropped. */
   async purgeOnce(): Promise<number> {
-    const purged = await this.keys.purgeOlderThan(this.db, this.ttlHours);
+    let purged = 0;
+    for (const orgId of await this.orgs.ids(this.db)) {
+      if (this.stopping) break;
+      purged += await this.keys.purgeOlderThan(this.db, orgId, this.ttlHours);
+    }
     if (purged > 0) this.logger.log(`purged ${purged} idempotency keys`);
     return purged;
   }

@@ -99,10 +99,11 @@ export class IdempotencyRepository {
     );
   }
 
-  async purgeOlderThan(sql: Sql, hours: number): Promise<number> {
+  async purgeOlderThan(sql: Sql, orgId: number, hours: number): Promise<number> {
     return sql.execute(
-      `DELETE FROM idempotency_key WHERE created_at < now() - make_interval(hours => $1)`,
-      [hours],
+      `DELETE FROM idempotency_key
+        WHERE org_id = $1 AND created_at < now() - make_interval(hours => $2)`,
+      [orgId, hours],
     );
   }
 }

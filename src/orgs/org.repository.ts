@@ -9,6 +9,12 @@ export class OrgRepository {
     return n;
   }
 
+  /** Every org's id: the cross-org jobs work one org at a time (docs/scaling.md). */
+  async ids(sql: Sql): Promise<number[]> {
+    const rows = await sql.query<{ id: number }>('SELECT id FROM org ORDER BY id');
+    return rows.map((r) => r.id);
+  }
+
   async findByCode(sql: Sql, code: string): Promise<number | undefined> {
     const [row] = await sql.query<{ id: number }>('SELECT id FROM org WHERE code = $1', [code]);
     return row?.id;

@@ -51,7 +51,7 @@ export class OrgConfigRepository {
   async insert(sql: Sql, orgId: number, settings: Partial<OrgConfig>): Promise<void> {
     const fields = ORG_CONFIG_FIELDS.filter((f) => settings[f] !== undefined);
     await sql.query(
-      `INSERT INTO org_config (${['org_id', ...fields].join(', ')})
+      `INSERT INTO org_config (org_id${fields.map((f) => `, ${f}`).join('')})
        VALUES (${['$1', ...fields.map((_, i) => `$${i + 2}`)].join(', ')})`,
       [orgId, ...fields.map((f) => settings[f])],
     );

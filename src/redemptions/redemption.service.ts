@@ -423,7 +423,7 @@ export class RedemptionService {
           : undefined;
       if (!group) return fail('GROUP_NOT_FOUND');
       if (!group.redemptionEnabled) return fail('GROUP_REDEMPTION_DISABLED');
-      if (!(await this.groups.isMember(this.db, group, customer.id)))
+      if (!(await this.groups.isMember(this.db, orgId, group, customer.id)))
         return fail('GROUP_NOT_FOUND');
     }
 
@@ -480,7 +480,7 @@ export class RedemptionService {
     };
     const owner: WalletOwner = p.group ? { groupId: p.group.id } : { customerId: p.customer.id };
     // Locked already when it was read with the customer.
-    const wallet = locked ? locked.wallet : await this.wallets.lock(tx, p.program.id, owner);
+    const wallet = locked ? locked.wallet : await this.wallets.lock(tx, orgId, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
     // Read after the lock was granted, so a redemption that held it is seen here.
     const { lots, referenceUsed } =
@@ -543,9 +543,9 @@ export class RedemptionService {
     const redemptionId = await this.redemptions.redeem(tx, record, allocations, balance);
     if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE', p.customer);
     if (p.validation.kind === 'SMS') {
-      await this.codes.consumeAll(tx, p.customer.id, p.program.id, redemptionId, now);
+      await this.codes.consumeAll(tx, orgId, p.customer.id, p.program.id, redemptionId, now);
     } else if (missedCallId) {
-      await this.missedCalls.consume(tx, missedCallId, redemptionId, now);
+      await this.missedCalls.consume(tx, orgId, missedCallId, redemptionId, now);
     }
     return { redemptionId, code: record.code, balance };
   }

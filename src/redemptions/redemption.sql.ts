@@ -12,11 +12,12 @@ export const REDEMPTION_SQL = {
    * (lot columns null when there are no open lots).
    */
   lotsAndReference: `SELECT EXISTS (SELECT 1 FROM redemption
-                         WHERE org_id = $2 AND external_reference_number = $3) AS reference_used,
+                         WHERE redemption.org_id = $2 AND external_reference_number = $3) AS reference_used,
          l.id, l.remaining, l.expires_at
     FROM (VALUES (1)) AS one(x)
     LEFT JOIN LATERAL (
-      SELECT id, remaining, expires_at FROM lot WHERE wallet_id = $1 AND remaining > 0
+      SELECT id, remaining, expires_at FROM lot
+       WHERE lot.org_id = $2 AND wallet_id = $1 AND remaining > 0
       ${OPEN_LOTS_ORDER}
     ) AS l ON true`,
 
@@ -27,13 +28,15 @@ export const REDEMPTION_SQL = {
    */
   lotsAndReferenceOf: (where: string): string =>
     `SELECT EXISTS (SELECT 1 FROM redemption
-                     WHERE org_id = $1 AND external_reference_number = $4) AS reference_used,
+                     WHERE redemption.org_id = $1 AND external_reference_number = $4) AS reference_used,
             l.id, l.remaining, l.expires_at
        FROM (VALUES (1)) AS one(x)
        LEFT JOIN LATERAL (
          SELECT id, remaining, expires_at FROM lot
-          WHERE wallet_id = (SELECT w.id FROM customer c
-                               JOIN wallet w ON w.customer_id = c.id AND w.program_id = $3
+          WHERE lot.org_id = $1
+            AND wallet_id = (SELECT w.id FROM customer c
+                               JOIN wallet w ON w.org_id = c.org_id AND w.customer_id = c.id
+                                            AND w.program_id = $3
                               WHERE c.org_id = $1 AND ${where})
             AND remaining > 0
           ${OPEN_LOTS_ORDER}
@@ -43,7 +46,8 @@ export const REDEMPTION_SQL = {
    * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row and the
    * wallet, in one statement. Every write hangs off the inserted row: when the external
    * reference number is taken (the unique index decides, also against a concurrent insert
-   * that commits first) nothing is written and no id comes back.
+   * that commits first) nothing is written and no id comes back. Every part names org $1:
+   * on a database distributed by org the whole statement runs on the org's shard.
    */
   redeem: `WITH red AS (
       INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, group_id, points,
@@ -58,17 +62,17 @@ export const REDEMPTION_SQL = {
       SELECT * FROM unnest($20::bigint[], $21::numeric[]) WITH ORDINALITY AS a(lot_id, points, seq)
     ), lots AS (
       UPDATE lot SET remaining = lot.remaining - alloc.points FROM alloc, red
-       WHERE lot.id = alloc.lot_id
+       WHERE lot.org_id = $1 AND lot.id = alloc.lot_id
     ), allocations AS (
-      INSERT INTO redemption_allocation (redemption_id, lot_id, seq, points)
-      SELECT red.id, alloc.lot_id, alloc.seq, alloc.points FROM red, alloc
+      INSERT INTO redemption_allocation (org_id, redemption_id, lot_id, seq, points)
+      SELECT $1, red.id, alloc.lot_id, alloc.seq, alloc.points FROM red, alloc
     ), ledger AS (
       INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
                                 actor_type, actor_id, request_id, created_at)
       SELECT $1, $3, 'REDEMPTION', -$7::numeric, $22, red.id, $23, $17, $18, $19 FROM red
     ), spent AS (
       UPDATE wallet SET balance = $22, redeemed = redeemed + $7::numeric, updated_at = $19
-        FROM red WHERE wallet.id = $3
+        FROM red WHERE wallet.org_id = $1 AND wallet.id = $3
     )
     SELECT id FROM red`,
 } as const;

@@ -42,7 +42,7 @@ export class ReversalRepository {
       decimal_places: number;
     }>(
       `SELECT r.id, r.code, r.wallet_id, r.customer_id, r.program_id, p.decimal_places
-         FROM redemption r JOIN program p ON p.id = r.program_id
+         FROM redemption r JOIN program p ON p.org_id = r.org_id AND p.id = r.program_id
         WHERE r.org_id = $1 AND ${'code' in by ? 'r.code = $2' : 'r.external_reference_number = $2'}`,
       [orgId, 'code' in by ? by.code : by.externalReferenceNumber],
     );
@@ -59,16 +59,21 @@ export class ReversalRepository {
   }
 
   /** Locks the redemption (after its wallet) and returns what is left to reverse. */
-  async lockRemaining(tx: Sql, redemptionId: string): Promise<Decimal> {
+  async lockRemaining(tx: Sql, orgId: number, redemptionId: string): Promise<Decimal> {
     const [row] = await tx.query<{ left: string }>(
-      `SELECT points - reversed_points AS left FROM redemption WHERE id = $1 FOR UPDATE`,
-      [redemptionId],
+      `SELECT points - reversed_points AS left FROM redemption
+        WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+      [orgId, redemptionId],
     );
     return Decimal.of(row.left);
   }
 
   /** The redemption's allocations with points not yet reversed, latest-consumed first. */
-  async openAllocations(tx: Sql, redemptionId: string): Promise<ReversibleAllocation[]> {
+  async openAllocations(
+    tx: Sql,
+    orgId: number,
+    redemptionId: string,
+  ): Promise<ReversibleAllocation[]> {
     const rows = await tx.query<{
       id: string;
       lot_id: string;
@@ -76,10 +81,10 @@ export class ReversalRepository {
       expires_at: Date | null;
     }>(
       `SELECT a.id, a.lot_id, a.points - a.reversed AS open, l.expires_at
-         FROM redemption_allocation a JOIN lot l ON l.id = a.lot_id
-        WHERE a.redemption_id = $1 AND a.points > a.reversed
+         FROM redemption_allocation a JOIN lot l ON l.org_id = a.org_id AND l.id = a.lot_id
+        WHERE a.org_id = $1 AND a.redemption_id = $2 AND a.points > a.reversed
         ORDER BY a.seq DESC`,
-      [redemptionId],
+      [orgId, redemptionId],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -134,18 +139,20 @@ export class ReversalRepository {
          SELECT * FROM unnest($3::bigint[], $4::numeric[], $5::numeric[]) AS f(lot_id, amount, balance_after)
        ), allocations AS (
          UPDATE redemption_allocation a SET reversed = a.reversed + parts.amount
-           FROM parts WHERE a.id = parts.allocation_id
+           FROM parts WHERE a.org_id = $6 AND a.id = parts.allocation_id
        ), lots AS (
-         UPDATE lot SET remaining = lot.remaining + refills.amount FROM refills WHERE lot.id = refills.lot_id
+         UPDATE lot SET remaining = lot.remaining + refills.amount FROM refills
+          WHERE lot.org_id = $6 AND lot.id = refills.lot_id
        ), ledger AS (
          INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after,
                                    redemption_id, reversal_id, actor_type, actor_id, request_id, created_at)
          SELECT $6, $7, lot_id, 'REVERSAL', amount, balance_after, $8, $9, $10, $11, $12, $13 FROM refills
        ), redemption AS (
-         UPDATE redemption SET reversed_points = reversed_points + $14::numeric WHERE id = $8
+         UPDATE redemption SET reversed_points = reversed_points + $14::numeric
+          WHERE redemption.org_id = $6 AND redemption.id = $8
        )
        UPDATE wallet SET balance = balance + $15::numeric, returned = returned + $15::numeric, updated_at = $13
-        WHERE id = $7`,
+        WHERE wallet.org_id = $6 AND wallet.id = $7`,
       [
         r.restorations.map((x) => x.allocationId),
         r.restorations.map((x) => x.restored.add(x.expired).toString()),

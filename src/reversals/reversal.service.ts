@@ -140,14 +140,18 @@ export class ReversalService {
   ): Promise<Reversed> {
     const now = this.clock.now();
     const actor = { type: actorType, id: principal.userId, requestId };
-    const wallet = await this.wallets.lockById(tx, redemption.walletId);
+    const wallet = await this.wallets.lockById(tx, principal.orgId, redemption.walletId);
     await this.wallets.sweep(tx, wallet, now, actor);
-    const left = await this.reversals.lockRemaining(tx, redemption.id);
+    const left = await this.reversals.lockRemaining(tx, principal.orgId, redemption.id);
     if (left.isZero()) throw new Rollback('ALREADY_FULLY_REVERSED');
     const amount = request.points instanceof Decimal ? request.points : left;
     if (amount.gt(left)) throw new Rollback('REVERSAL_EXCEEDS_REDEMPTION');
 
-    const plan = planReversal(await this.reversals.openAllocations(tx, redemption.id), amount, now);
+    const plan = planReversal(
+      await this.reversals.openAllocations(tx, principal.orgId, redemption.id),
+      amount,
+      now,
+    );
     const restored = plan.reduce((s, p) => s.add(p.restored), Decimal.ZERO);
     const expired = plan.reduce((s, p) => s.add(p.expired), Decimal.ZERO);
     const code = randomCode(6);

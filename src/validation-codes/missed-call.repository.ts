@@ -41,11 +41,16 @@ export class MissedCallRepository {
     return row?.id;
   }
 
-  async consume(tx: Sql, id: string, redemptionId: string, now: Date): Promise<void> {
-    await tx.query('UPDATE missed_call SET consumed_at = $2, redemption_id = $3 WHERE id = $1', [
-      id,
-      now,
-      redemptionId,
-    ]);
+  async consume(
+    tx: Sql,
+    orgId: number,
+    id: string,
+    redemptionId: string,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      'UPDATE missed_call SET consumed_at = $3, redemption_id = $4 WHERE org_id = $1 AND id = $2',
+      [orgId, id, now, redemptionId],
+    );
   }
 }

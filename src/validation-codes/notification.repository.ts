@@ -57,33 +57,44 @@ export class NotificationRepository {
     );
   }
 
-  /** Messages to deliver, locked for this round; others' rounds skip them. */
-  async lockUnsent(tx: Sql, limit: number): Promise<OutgoingNotification[]> {
+  /** The orgs with messages to deliver (read through the small index of unsent ones). */
+  async orgsWithUnsent(sql: Sql): Promise<number[]> {
+    const rows = await sql.query<{ org_id: number }>(
+      `SELECT DISTINCT org_id FROM notification
+        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL
+        -- all orgs: finds the orgs the outbox then drains one at a time`,
+      [MAX_SEND_ATTEMPTS],
+    );
+    return rows.map((r) => r.org_id);
+  }
+
+  /** The org's messages to deliver, locked for this round; others' rounds skip them. */
+  async lockUnsent(tx: Sql, orgId: number, limit: number): Promise<OutgoingNotification[]> {
     return tx.query<OutgoingNotification>(
       `SELECT id, channel, recipient, clear_text AS text, text AS "maskedText" FROM notification
-        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL
-        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [MAX_SEND_ATTEMPTS, limit],
+        WHERE org_id = $1 AND sent_at IS NULL AND attempts < $2 AND clear_text IS NOT NULL
+        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [orgId, MAX_SEND_ATTEMPTS, limit],
     );
   }
 
   /** Delivered: the code in clear goes, unless the org is in demo mode. */
-  async markSent(tx: Sql, id: string): Promise<void> {
+  async markSent(tx: Sql, orgId: number, id: string): Promise<void> {
     await tx.query(
       `UPDATE notification n SET sent_at = now(), attempts = n.attempts + 1,
               clear_text = CASE WHEN c.demo_mode THEN n.clear_text END
-         FROM org_config c WHERE c.org_id = n.org_id AND n.id = $1`,
-      [id],
+         FROM org_config c WHERE c.org_id = n.org_id AND n.org_id = $1 AND n.id = $2`,
+      [orgId, id],
     );
   }
 
   /** A failed try; a message given up on keeps no code in clear either. */
-  async markFailed(tx: Sql, id: string, error: string): Promise<void> {
+  async markFailed(tx: Sql, orgId: number, id: string, error: string): Promise<void> {
     await tx.query(
-      `UPDATE notification n SET attempts = n.attempts + 1, last_error = $2,
-              clear_text = CASE WHEN c.demo_mode OR n.attempts + 1 < $3 THEN n.clear_text END
-         FROM org_config c WHERE c.org_id = n.org_id AND n.id = $1`,
-      [id, error.slice(0, 500), MAX_SEND_ATTEMPTS],
+      `UPDATE notification n SET attempts = n.attempts + 1, last_error = $3,
+              clear_text = CASE WHEN c.demo_mode OR n.attempts + 1 < $4 THEN n.clear_text END
+         FROM org_config c WHERE c.org_id = n.org_id AND n.org_id = $1 AND n.id = $2`,
+      [orgId, id, error.slice(0, 500), MAX_SEND_ATTEMPTS],
     );
   }
 
@@ -91,7 +102,8 @@ export class NotificationRepository {
   async backlog(sql: Sql, now: Date): Promise<{ backlog: number; oldestAgeSeconds: number }> {
     const [row] = await sql.query<{ n: number; oldest: Date | null }>(
       `SELECT count(*)::int AS n, min(created_at) AS oldest FROM notification
-        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL`,
+        WHERE sent_at IS NULL AND attempts < $1 AND clear_text IS NOT NULL
+        -- all orgs: one figure for the whole service`,
       [MAX_SEND_ATTEMPTS],
     );
     const age = row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;

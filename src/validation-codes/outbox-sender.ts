@@ -11,8 +11,9 @@ const BATCH = 50;
 /**
  * Drains the notification outbox: rows written in the same transaction as the code they
  * carry are handed to the gateway and marked sent; the deliverable text, the only copy of
- * the code in clear, is dropped then (kept only in a demo-mode org). Several instances may
- * run it at once (SKIP LOCKED); a failed send is retried on later rounds.
+ * the code in clear, is dropped then (kept only in a demo-mode org). One org at a time, each
+ * in a transaction of its own (docs/scaling.md). Several instances may run it at once
+ * (SKIP LOCKED); a failed send is retried on later rounds.
  */
 @Injectable()
 export class OutboxSender extends PeriodicJob {
@@ -31,15 +32,25 @@ export class OutboxSender extends PeriodicJob {
 
   /** One round: returns how many messages were sent. */
   async drain(): Promise<number> {
+    let sent = 0;
+    for (const orgId of await this.outbox.orgsWithUnsent(this.db)) {
+      if (this.stopping) break;
+      sent += await this.drainOrg(orgId);
+    }
+    return sent;
+  }
+
+  /** Up to BATCH of the org's messages, in one transaction of that org. */
+  private drainOrg(orgId: number): Promise<number> {
     return this.db.transaction(async (tx) => {
       let sent = 0;
-      for (const n of await this.outbox.lockUnsent(tx, BATCH)) {
+      for (const n of await this.outbox.lockUnsent(tx, orgId, BATCH)) {
         try {
           await this.gateway.send(n);
-          await this.outbox.markSent(tx, n.id);
+          await this.outbox.markSent(tx, orgId, n.id);
           sent++;
         } catch (err) {
-          await this.outbox.markFailed(tx, n.id, String(err));
+          await this.outbox.markFailed(tx, orgId, n.id, String(err));
         }
       }
       return sent;

@@ -37,9 +37,10 @@ export class ValidationCodeRepository {
       points: string | null;
     }>(
       `SELECT id, code_hash, failed_attempts, points FROM validation_code
-        WHERE customer_id = $1 AND program_id = $2 AND used_at IS NULL AND expires_at > $3
+        WHERE org_id = $1 AND customer_id = $2 AND program_id = $3 AND used_at IS NULL
+          AND expires_at > $4
         ORDER BY id FOR UPDATE`,
-      [c.customerId, c.programId, c.now],
+      [c.orgId, c.customerId, c.programId, c.now],
     );
     const good = live.some(
       (r) =>
@@ -54,8 +55,9 @@ export class ValidationCodeRepository {
     const locked = live.length > 0 && live.every((r) => r.failed_attempts >= c.maxAttempts);
     if (live.length > 0) {
       await tx.query(
-        `UPDATE validation_code SET failed_attempts = failed_attempts + 1 WHERE id = ANY($1::bigint[])`,
-        [live.map((r) => r.id)],
+        `UPDATE validation_code SET failed_attempts = failed_attempts + 1
+          WHERE org_id = $1 AND id = ANY($2::bigint[])`,
+        [c.orgId, live.map((r) => r.id)],
       );
     }
     return locked ? 'LOCKED' : 'WRONG';
@@ -64,6 +66,7 @@ export class ValidationCodeRepository {
   /** A successful redemption uses up every live code of the customer and program. */
   async consumeAll(
     tx: Sql,
+    orgId: number,
     customerId: number,
     programId: number,
     redemptionId: string,
@@ -71,16 +74,18 @@ export class ValidationCodeRepository {
   ): Promise<void> {
     await tx.query(
       `UPDATE validation_code SET used_at = $3, redemption_id = $4
-        WHERE customer_id = $1 AND program_id = $2 AND used_at IS NULL AND expires_at > $3`,
-      [customerId, programId, now, redemptionId],
+        WHERE org_id = $5 AND customer_id = $1 AND program_id = $2 AND used_at IS NULL
+          AND expires_at > $3`,
+      [customerId, programId, now, redemptionId, orgId],
     );
   }
 
   /** Codes issued to the customer (any program) since `since`: the per-customer issue limit. */
-  async issuedSince(tx: Sql, customerId: number, since: Date): Promise<number> {
+  async issuedSince(tx: Sql, orgId: number, customerId: number, since: Date): Promise<number> {
     const [row] = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM validation_code WHERE customer_id = $1 AND created_at > $2`,
-      [customerId, since],
+      `SELECT count(*)::int AS n FROM validation_code
+        WHERE org_id = $1 AND customer_id = $2 AND created_at > $3`,
+      [orgId, customerId, since],
     );
     return row.n;
   }

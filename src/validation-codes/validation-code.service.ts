@@ -89,9 +89,10 @@ export class ValidationCodeService {
     const windowMs = config.otp_validity_minutes * 60_000;
     return this.db.transaction(async (tx) => {
       // One issue at a time per customer, so the limit cannot be raced past.
-      await this.customers.lockForCodeIssue(tx, customer.id);
+      await this.customers.lockForCodeIssue(tx, customer.org_id, customer.id);
       const recent = await this.codes.issuedSince(
         tx,
+        customer.org_id,
         customer.id,
         new Date(now.getTime() - windowMs),
       );

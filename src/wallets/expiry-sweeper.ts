@@ -5,6 +5,7 @@ import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { Metrics } from '../metrics/metrics';
+import { OrgRepository } from '../orgs/org.repository';
 import { Actor, LapsePosition, WalletRepository } from './wallet.repository';
 
 /** Lapsed lots looked at per batch; their wallets are swept in one transaction. */
@@ -13,10 +14,11 @@ const SWEEPER: Actor = { type: 'system', id: null, requestId: 'expiry-sweeper' }
 
 /**
  * The periodic half of expiry: writes EXPIRY ledger entries for lapsed lots of wallets no
- * request has touched. A round walks the lapsed lots in lapsing order (keyset) in batches:
- * per batch, one short transaction locks the batch's wallets that are free (SKIP LOCKED: a
- * request holding one sweeps it itself, and another instance's sweeper skips this one's)
- * and writes their lapsed lots off set-based. A round ends when it has passed every lot
+ * request has touched. A round takes one org at a time and walks its lapsed lots in lapsing
+ * order (keyset) in batches: per batch, one short transaction of that org locks the batch's
+ * wallets that are free (SKIP LOCKED: a request holding one sweeps it itself, and another
+ * instance's sweeper skips this one's) and writes their lapsed lots off set-based. No
+ * statement spans two orgs (docs/scaling.md). A round ends when it has passed every lot
  * lapsed at its start, or when the application stops.
  */
 @Injectable()
@@ -27,6 +29,7 @@ export class ExpirySweeper extends PeriodicJob {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly wallets: WalletRepository,
+    private readonly orgs: OrgRepository,
     private readonly metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
@@ -42,16 +45,30 @@ export class ExpirySweeper extends PeriodicJob {
     const now = this.clock.now();
     let wallets = 0;
     let lots = 0;
+    for (const orgId of await this.orgs.ids(this.db)) {
+      if (this.stopping) break;
+      const swept = await this.sweepOrg(orgId, now);
+      wallets += swept.wallets;
+      lots += swept.lots;
+    }
+    if (lots > 0) this.logger.log(`expired ${lots} lots in ${wallets} wallets`);
+    return wallets;
+  }
+
+  /** The org's lots lapsed by `now`, batch by batch. */
+  private async sweepOrg(orgId: number, now: Date): Promise<{ wallets: number; lots: number }> {
+    let wallets = 0;
+    let lots = 0;
     let after: LapsePosition | undefined;
     do {
-      const due = await this.wallets.dueForExpiry(this.db, now, LOTS_PER_BATCH, after);
+      const due = await this.wallets.dueForExpiry(this.db, orgId, now, LOTS_PER_BATCH, after);
       after = due.next;
       if (due.walletIds.length === 0) break;
       const swept = await this.db.transaction(async (tx) => {
-        const locked = await this.wallets.tryLockMany(tx, due.walletIds);
+        const locked = await this.wallets.tryLockMany(tx, orgId, due.walletIds);
         return {
           wallets: locked.length,
-          lots: await this.wallets.expireLapsedOf(tx, locked, now, SWEEPER),
+          lots: await this.wallets.expireLapsedOf(tx, orgId, locked, now, SWEEPER),
         };
       });
       // Counted once committed.
@@ -59,7 +76,6 @@ export class ExpirySweeper extends PeriodicJob {
       wallets += swept.wallets;
       lots += swept.lots;
     } while (after && !this.stopping);
-    if (lots > 0) this.logger.log(`expired ${lots} lots in ${wallets} wallets`);
-    return wallets;
+    return { wallets, lots };
   }
 }

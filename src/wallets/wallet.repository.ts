@@ -70,36 +70,43 @@ const LOCK_BY_OWNER = {
 @Injectable()
 export class WalletRepository {
   /** Locks the wallet of this owner and program; undefined when it has never held points. */
-  async lock(tx: Sql, programId: number, owner: WalletOwner): Promise<LockedWallet | undefined> {
+  async lock(
+    tx: Sql,
+    orgId: number,
+    programId: number,
+    owner: WalletOwner,
+  ): Promise<LockedWallet | undefined> {
     const [row] = await tx.query<WalletRow>(LOCK_BY_OWNER[ownerColumn(owner)], [
+      orgId,
       programId,
       ownerId(owner),
     ]);
     return row && toLockedWallet(row);
   }
 
-  async lockById(tx: Sql, walletId: string): Promise<LockedWallet> {
+  async lockById(tx: Sql, orgId: number, walletId: string): Promise<LockedWallet> {
     const [row] = await tx.query<WalletRow>(
-      `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE`,
-      [walletId],
+      `SELECT id, org_id, balance FROM wallet WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+      [orgId, walletId],
     );
     return toLockedWallet(row);
   }
 
   /**
-   * Wallets with lots lapsed by `now` but not yet written off: those of the first `limit`
-   * such lots after `after` in lapsing order (keyset, so a sweep never rescans what it has
-   * passed), and the position to go on from (undefined at the end).
+   * The org's wallets with lots lapsed by `now` but not yet written off: those of the first
+   * `limit` such lots after `after` in lapsing order (keyset, so a sweep never rescans what
+   * it has passed), and the position to go on from (undefined at the end).
    */
   async dueForExpiry(
     sql: Sql,
+    orgId: number,
     now: Date,
     limit: number,
     after?: LapsePosition,
   ): Promise<{ walletIds: string[]; next: LapsePosition | undefined }> {
     const rows = await sql.query<{ wallet_id: string; id: string; expires_at: Date }>(
       WALLET_SQL.dueForExpiry,
-      [now, after?.expiresAt ?? new Date(0), after?.id ?? '0', limit],
+      [orgId, now, after?.expiresAt ?? new Date(0), after?.id ?? '0', limit],
     );
     const last = rows.at(-1);
     return {
@@ -108,9 +115,9 @@ export class WalletRepository {
     };
   }
 
-  /** Locks those of `walletIds` no other transaction holds; returns their ids. */
-  async tryLockMany(tx: Sql, walletIds: string[]): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(WALLET_SQL.tryLockMany, [walletIds]);
+  /** Locks those of the org's `walletIds` no other transaction holds; returns their ids. */
+  async tryLockMany(tx: Sql, orgId: number, walletIds: string[]): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(WALLET_SQL.tryLockMany, [orgId, walletIds]);
     return rows.map((r) => r.id);
   }
 
@@ -120,9 +127,16 @@ export class WalletRepository {
    * wallets reduced. Read in a statement after the locks were granted, so it sees the
    * wallets as their last holder left them. Returns how many lots were written off.
    */
-  async expireLapsedOf(tx: Sql, walletIds: string[], now: Date, actor: Actor): Promise<number> {
+  async expireLapsedOf(
+    tx: Sql,
+    orgId: number,
+    walletIds: string[],
+    now: Date,
+    actor: Actor,
+  ): Promise<number> {
     if (walletIds.length === 0) return 0;
     const [row] = await tx.query<{ lots: number }>(WALLET_SQL.expireLapsedOf, [
+      orgId,
       walletIds,
       now,
       actor.type,
@@ -135,17 +149,21 @@ export class WalletRepository {
   /** How long the oldest lapsed lot not yet written off has waited, in seconds (0: none). */
   async expiryLagSeconds(sql: Sql, now: Date): Promise<number> {
     const [row] = await sql.query<{ oldest: Date | null }>(
-      `SELECT min(expires_at) AS oldest FROM lot WHERE remaining > 0 AND expires_at <= $1`,
+      // One probe of the lapsing index per org (it leads with the org).
+      `SELECT min(x.oldest) AS oldest FROM org o CROSS JOIN LATERAL (
+         SELECT min(expires_at) AS oldest FROM lot
+          WHERE lot.org_id = o.id AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1
+       ) x`,
       [now],
     );
     return row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
   }
 
   /** Locks the wallet unless another transaction holds it (then undefined). */
-  async tryLockById(tx: Sql, walletId: string): Promise<LockedWallet | undefined> {
+  async tryLockById(tx: Sql, orgId: number, walletId: string): Promise<LockedWallet | undefined> {
     const [row] = await tx.query<WalletRow>(
-      `SELECT id, org_id, balance FROM wallet WHERE id = $1 FOR UPDATE SKIP LOCKED`,
-      [walletId],
+      `SELECT id, org_id, balance FROM wallet WHERE org_id = $1 AND id = $2 FOR UPDATE SKIP LOCKED`,
+      [orgId, walletId],
     );
     return row && toLockedWallet(row);
   }
@@ -162,17 +180,18 @@ export class WalletRepository {
        ON CONFLICT DO NOTHING`,
       [orgId, programId, ownerId(owner)],
     );
-    const wallet = await this.lock(tx, programId, owner);
+    const wallet = await this.lock(tx, orgId, programId, owner);
     if (!wallet) throw new Error('wallet vanished after insert');
     return wallet;
   }
 
-  /** Lots with points left, in spending order (OPEN_LOTS_ORDER). */
-  async openLots(tx: Sql, walletId: string): Promise<OpenLot[]> {
+  /** The wallet's lots with points left, in spending order (OPEN_LOTS_ORDER). */
+  async openLots(tx: Sql, wallet: LockedWallet): Promise<OpenLot[]> {
     const rows = await tx.query<LotRow>(
-      `SELECT id, remaining, expires_at FROM lot WHERE wallet_id = $1 AND remaining > 0
+      `SELECT id, remaining, expires_at FROM lot
+        WHERE org_id = $1 AND wallet_id = $2 AND remaining > 0
         ${OPEN_LOTS_ORDER}`,
-      [walletId],
+      [wallet.orgId, wallet.id],
     );
     return rows.map(toOpenLot);
   }
@@ -200,12 +219,14 @@ export class WalletRepository {
       `WITH lapsed AS (
          SELECT * FROM unnest($2::bigint[], $3::numeric[], $4::numeric[]) AS l(lot_id, amount, balance_after)
        ), emptied AS (
-         UPDATE lot SET remaining = 0, expired_at = $5 FROM lapsed WHERE lot.id = lapsed.lot_id
+         UPDATE lot SET remaining = 0, expired_at = $5 FROM lapsed
+          WHERE lot.org_id = $6 AND lot.id = lapsed.lot_id
        ), ledger AS (
          INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, actor_id, request_id)
          SELECT $6, $1, lot_id, 'EXPIRY', -amount, balance_after, $7, $8, $9 FROM lapsed
        )
-       UPDATE wallet SET balance = balance - $10, expired = expired + $10, updated_at = $5 WHERE id = $1`,
+       UPDATE wallet SET balance = balance - $10, expired = expired + $10, updated_at = $5
+        WHERE wallet.org_id = $6 AND wallet.id = $1`,
       [
         wallet.id,
         lapsed.map((l) => l.id),
@@ -234,7 +255,7 @@ export class WalletRepository {
     actor: Actor,
     lots?: OpenLot[],
   ): Promise<{ balance: Decimal; live: OpenLot[]; lapsed: number }> {
-    lots ??= await this.openLots(tx, wallet.id);
+    lots ??= await this.openLots(tx, wallet);
     const lapsed = lots.filter((l) => l.expiresAt !== null && l.expiresAt <= now);
     const live = lots.filter((l) => l.expiresAt === null || l.expiresAt > now);
     wallet.balance = await this.expireLots(tx, wallet, lapsed, now, actor);
@@ -260,7 +281,8 @@ export class WalletRepository {
          INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after, actor_type, actor_id, request_id)
          SELECT $1, $2, id, 'CREDIT', $3, $7, $8, $9, $10 FROM new_lot
        ), w AS (
-         UPDATE wallet SET balance = $7, lifetime_points = lifetime_points + $3, updated_at = $4 WHERE id = $2
+         UPDATE wallet SET balance = $7, lifetime_points = lifetime_points + $3, updated_at = $4
+          WHERE wallet.org_id = $1 AND wallet.id = $2
        )
        SELECT id FROM new_lot`,
       [
