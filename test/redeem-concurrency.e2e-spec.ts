@@ -582,6 +582,39 @@ describe('redeem under concurrency: no double spend, exactly once', () => {
     expect(takeover.text).toContain(storedJson);
   });
 
+  it('STATEMENT_TIMEOUT_MS bounds a lock wait lock_timeout does not: 521, nothing written', async () => {
+    // lock_timeout is far off here, as it is where it does not reach (a distributed
+    // database's workers): only the statement timeout can end the wait.
+    const t2 = await startTestApp('statement_timeout', {
+      LOCK_TIMEOUT_MS: '600000',
+      STATEMENT_TIMEOUT_MS: '1500',
+    });
+    let holder: PoolClient | undefined;
+    try {
+      const customer = await makeCustomer(t2, [{ points: 50 }]);
+      holder = await t2.pg.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM wallet WHERE customer_id = $1 FOR UPDATE', [customer.id]);
+
+      const res = await timedRequest(t2.url, redeemRequest(redeemBody(customer.mobile, 4)));
+
+      expect(res.status).toBe(200);
+      expect(itemOf(res).item_status.code).toBe(521);
+      expect(await redemptionCount(t2, customer.id)).toBe(0);
+      await holder.query('ROLLBACK');
+      // The wallet is free again: the same redemption goes through.
+      const retry = await timedRequest(t2.url, redeemRequest(redeemBody(customer.mobile, 4)));
+      expect(itemOf(retry).item_status.code).toBe(800);
+      expect(await balanceOf(t2, customer.id)).toBe('46.000');
+    } finally {
+      if (holder) {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        holder.release();
+      }
+      await t2.close();
+    }
+  });
+
   it('409 while the first request with the key is still running; then it replays', async () => {
     const t2 = await startTestApp('idem409', {
       IDEMPOTENCY_WAIT_MS: '100',

@@ -6,6 +6,7 @@ describe('validateEnv', () => {
     expect(env).toMatchObject({
       PORT: 3000,
       LOCK_TIMEOUT_MS: 5000,
+      STATEMENT_TIMEOUT_MS: 30000,
       RATE_LIMIT_PER_MINUTE: 1000,
       MAX_BATCH: 20,
       LOG_LEVEL: 'info',
@@ -37,6 +38,8 @@ describe('validateEnv', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['LOCK_TIMEOUT_MS', '0'],
+    ['STATEMENT_TIMEOUT_MS', '-1'],
+    ['STATEMENT_TIMEOUT_MS', '1.5'],
     ['MAX_BATCH', '1.5'],
     ['LOG_LEVEL', 'loud'],
     ['SEED_ON_START', 'sometimes'],
@@ -45,5 +48,10 @@ describe('validateEnv', () => {
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(EnvError);
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}=`));
+  });
+
+  it('takes a statement timeout, or none', () => {
+    expect(validateEnv({ STATEMENT_TIMEOUT_MS: '60000' }).STATEMENT_TIMEOUT_MS).toBe(60000);
+    expect(validateEnv({ STATEMENT_TIMEOUT_MS: '0' }).STATEMENT_TIMEOUT_MS).toBe(0);
   });
 });

@@ -64,6 +64,19 @@ export class Env {
   @Max(600000)
   LOCK_TIMEOUT_MS: number = 5000;
 
+  /**
+   * Longest any statement of a transaction may run, lock waits included: the backstop where
+   * lock_timeout does not reach (a distributed database takes row locks on its workers, which
+   * do not get the coordinator's session settings: docs/scaling.md). Past it the item gets
+   * 521, as for a lock wait. Set above LOCK_TIMEOUT_MS, so that where lock_timeout reaches,
+   * a lock wait ends by it; 0 turns it off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  STATEMENT_TIMEOUT_MS: number = 30000;
+
   /** Prefix of the rate-limit keys in Redis, so deployments can share one Redis. */
   @IsString()
   @Matches(/^[\w:.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of [A-Za-z0-9_:.-]' })

@@ -6,12 +6,13 @@
 export const TRANSACTION_SQL = {
   begin: 'BEGIN',
   /**
-   * The connection's lock_timeout, in milliseconds, when it is not the one wanted already: a
-   * session setting (set_config's `false`), so it stays with the connection once the
-   * transaction commits and the next transaction that wants the same saves the statement. A
-   * rolled-back transaction undoes it, as it would a SET.
+   * The connection's lock_timeout and statement_timeout, in milliseconds, when they are not
+   * the ones wanted already: session settings (set_config's `false`), so they stay with the
+   * connection once the transaction commits and the next transaction that wants the same
+   * saves the statement. A rolled-back transaction undoes them, as it would a SET.
    */
-  setLockTimeout: "SELECT set_config('lock_timeout', $1, false)",
+  setTimeouts:
+    "SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)",
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
 } as const;
