@@ -101,8 +101,8 @@ function step(text: string | Prepared, params: readonly unknown[] | undefined): 
 
 /**
  * Runs a transaction's statements on its checked-out connection, in the extended protocol.
- * BEGIN (and the lock timeout, when the connection has another) go out in the first
- * statement's round trip.
+ * BEGIN (and the timeouts, when the connection has others) go out in the first statement's
+ * round trip.
  */
 class ClientSql implements Tx {
   /** BEGIN has been sent (perhaps with a statement that failed: then ROLLBACK is due). */
@@ -113,7 +113,7 @@ class ClientSql implements Tx {
 
   constructor(
     private readonly client: PoolClient,
-    /** BEGIN, and the lock timeout's setting when the connection needs it. */
+    /** BEGIN, and the timeouts' setting when the connection needs it. */
     private readonly begin: readonly Step[],
   ) {}
 
@@ -169,8 +169,9 @@ const RETRY_REASON: Record<string, string> = {
 
 /**
  * The one owner of transaction boundaries. Work runs inside BEGIN … COMMIT with a bounded
- * lock wait; deadlocks and serialization failures are retried from the start; a lock wait
- * past the limit becomes LockTimeoutError; a lost database becomes DatabaseUnavailableError.
+ * lock wait and statement; deadlocks and serialization failures are retried from the start; a
+ * lock wait or statement past its limit becomes LockTimeoutError; a lost database becomes
+ * DatabaseUnavailableError.
  *
  * Statements go to the connection pool of TypeORM's data source (which also runs the
  * migrations) through `pg` itself: one pool, and no query-runner layer on the hot path.
