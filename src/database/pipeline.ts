@@ -47,6 +47,9 @@ interface QueryInternals {
   handleReadyForQuery(connection: WireConnection): void;
 }
 
+/** What the driver sees as this query's text (a pipeline sends its statements' own). */
+const PIPELINE_TEXT = '-- pipeline';
+
 const DriverQuery = Query as unknown as new (config: { text: string }) => QueryInternals;
 
 class PipelineQuery extends DriverQuery {
@@ -62,7 +65,9 @@ class PipelineQuery extends DriverQuery {
     private readonly steps: readonly Step[],
     callback: Callback,
   ) {
-    super({ text: steps.map((s) => s.text).join(';\n') });
+    // The driver reads a query's text only for its own Parse, which this one does itself:
+    // no need to join every statement's text on every call.
+    super({ text: PIPELINE_TEXT });
     this.callback = callback;
   }
 
