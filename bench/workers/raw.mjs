@@ -35,25 +35,6 @@ const [BEGIN, COMMIT, LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
 const TEXT = Object.fromEntries(STATEMENTS);
 const step = (name, params = []) => ({ name, text: TEXT[name], params });
 
-/**
- * The same two reads sent the driver's way instead (p.extended: one round trip each, BEGIN
- * in one of its own): for comparing what the pipeline saves.
- */
-async function extendedLockAndLots(client, p, customer, ern) {
-  await client.query(TRANSACTION_SQL.begin);
-  const lock = await client.query({
-    name: LOCK,
-    text: TEXT[LOCK],
-    values: [p.orgId, customer.mobile, p.programId],
-  });
-  const lots = await client.query({
-    name: LOTS,
-    text: TEXT[LOTS],
-    values: [p.orgId, customer.mobile, p.programId, ern],
-  });
-  return [lock, lots];
-}
-
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const randomCode = () =>
   Array.from({ length: 6 }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
@@ -82,16 +63,14 @@ async function redeemOnce(client, p, customer, ern) {
     let committed = false;
     try {
       const now = new Date();
-      const [lockResult, lotsResult] = p.extended
-        ? await extendedLockAndLots(client, p, customer, ern)
-        : // The connection's lock_timeout was set once (see run), as the service's is.
-          (
-            await pipeline(client, [
-              step(BEGIN),
-              step(LOCK, [p.orgId, customer.mobile, p.programId]),
-              step(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
-            ])
-          ).slice(1); // after BEGIN's result
+      // The connection's lock_timeout was set once (see run), as the service's is.
+      const [lockResult, lotsResult] = (
+        await pipeline(client, [
+          step(BEGIN),
+          step(LOCK, [p.orgId, customer.mobile, p.programId]),
+          step(LOTS, [p.orgId, customer.mobile, p.programId, ern]),
+        ])
+      ).slice(1); // after BEGIN's result
       const wallet = lockResult.rows[0];
       if (!wallet?.wallet_id) throw new Outcome('no_wallet');
       const balance = toMilli(wallet.wallet_balance);
@@ -128,17 +107,7 @@ async function redeemOnce(client, p, customer, ern) {
         fromMilli(balance - points),
         'till',
       ];
-      let redeemResult;
-      if (p.extended) {
-        redeemResult = await client.query({
-          name: REDEEM,
-          text: TEXT[REDEEM],
-          values: redeemParams,
-        });
-        await client.query(TRANSACTION_SQL.commit);
-      } else {
-        [redeemResult] = await pipeline(client, [step(REDEEM, redeemParams), step(COMMIT)]);
-      }
+      const [redeemResult] = await pipeline(client, [step(REDEEM, redeemParams), step(COMMIT)]);
       committed = true;
       const [redemption] = redeemResult.rows;
       if (!redemption) throw new Outcome('duplicate_reference');
