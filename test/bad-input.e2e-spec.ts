@@ -289,7 +289,7 @@ const customerRows: Row[] = [
       ['customer.id is 0', () => '{"id":0}', 802],
       ['customer.id is -0', () => '{"id":-0}', 802],
       ['customer.id is 1.5', () => '{"id":1.5}', 802],
-      ['customer.id is 2147483648', () => '{"id":2147483648}', 802],
+      ['customer.id is 9007199254740992', () => '{"id":9007199254740992}', 802],
       ['customer.id is 1e309', () => '{"id":1e309}', 802],
       ['customer.id is an SQL injection', () => j({ id: '1 OR 1=1' }), 802],
       ['customer.mobile is an SQL injection', () => j({ mobile: SQL_OR }), 816],
@@ -398,12 +398,12 @@ const queryRows: Row[] = (
     ['program_id=0', { program_id: '0' }, 1101],
     ['program_id=1e3', { program_id: '1e3' }, 1101],
     ['program_id=99999999999', { program_id: '99999999999' }, 1101],
-    ['program_id=2147483648', { program_id: '2147483648' }, 1101],
+    ['program_id=9007199254740992', { program_id: '9007199254740992' }, 1101],
     ['program_id=NaN', { program_id: 'NaN' }, 1101],
     ['program_id is an SQL injection', { program_id: '1 OR 1=1' }, 1101],
     ['program_id is a quote injection', { program_id: SQL_OR }, 1101],
     ['user_group2_id=abc', { user_group2_id: 'abc' }, 1632],
-    ['user_group2_id=2147483648', { user_group2_id: '2147483648' }, 1632],
+    ['user_group2_id=9007199254740992', { user_group2_id: '9007199254740992' }, 1632],
     ['user_group2_external_id is an SQL injection', { user_group2_external_id: SQL_OR }, 1632],
     ['user_group2_external_id is a NUL', { user_group2_external_id: '\u0000' }, 1632],
     [
@@ -445,7 +445,7 @@ const isRedeemableRows: Row[] = (
     ['points[]=1 (no points parameter)', { 'points[]': '1' }, 801],
     ['points=NaN with issue_otp=true issues nothing', { points: 'NaN', issue_otp: 'true' }, 801],
     ['program_id=abc', { points: '1', program_id: 'abc' }, 1101],
-    ['program_id=2147483648', { points: '1', program_id: '2147483648' }, 1101],
+    ['program_id=9007199254740992', { points: '1', program_id: '9007199254740992' }, 1101],
     [
       'external_reference_number of 300 characters',
       { points: '1', external_reference_number: 'e'.repeat(300) },
@@ -472,7 +472,7 @@ const isRedeemableIdentifierRows: Row[] = (
     ['mobile of 10 000 characters', { mobile: LONG, points: '1' }, 802],
     ['mobile is an SQL injection', { mobile: SQL_OR, points: '1' }, 816],
     ['id=abc', { id: 'abc', points: '1' }, 802],
-    ['id=2147483648', { id: '2147483648', points: '1' }, 802],
+    ['id=9007199254740992', { id: '9007199254740992', points: '1' }, 802],
     ['email is an emoji', { email: '😀', points: '1' }, 816],
   ] as [string, Record<string, string>, number][]
 ).map(([label, query, code]) => ({
@@ -505,7 +505,11 @@ const validationCodeRows: Row[] = (
     ['points=1.0001', (c: Ctx) => ({ mobile: c.mobile, points: '1.0001' }), 878],
     ['program_id=abc', (c: Ctx) => ({ mobile: c.mobile, program_id: 'abc' }), 1101],
     ['program_id=0', (c: Ctx) => ({ mobile: c.mobile, program_id: '0' }), 1101],
-    ['program_id=2147483648', (c: Ctx) => ({ mobile: c.mobile, program_id: '2147483648' }), 1101],
+    [
+      'program_id=9007199254740992',
+      (c: Ctx) => ({ mobile: c.mobile, program_id: '9007199254740992' }),
+      1101,
+    ],
     ['program_id=99999999999', (c: Ctx) => ({ mobile: c.mobile, program_id: '99999999999' }), 1101],
   ] as [string, (c: Ctx) => Record<string, string>, number][]
 ).map(([label, query, code]) => ({
@@ -530,7 +534,7 @@ const customerGetRows: Row[] = (
     ['mobile of 10 000 characters', [['mobile', LONG]], 802],
     ['id=abc', [['id', 'abc']], 802],
     ['id=-0', [['id', '-0']], 802],
-    ['id=2147483648', [['id', '2147483648']], 802],
+    ['id=9007199254740992', [['id', '9007199254740992']], 802],
     ['id=1e3', [['id', '1e3']], 802],
     ['mobile is an SQL injection', [['mobile', SQL_OR]], 816],
     ['email is an SQL injection', [['email', "x' OR '1'='1"]], 816],
@@ -891,13 +895,13 @@ const creditRows = adminRows('POST', '/admin/points/credit', [
   ],
   ['an unknown customer_id is 404', fixed('{"customer_id":999999,"points":1}'), request(404)],
   [
-    'customer_id 2147483648 is out of range',
-    fixed('{"customer_id":2147483648,"points":1}'),
+    'customer_id 9007199254740992 is out of range',
+    fixed('{"customer_id":9007199254740992,"points":1}'),
     request(400),
   ],
   [
-    'group_id 2147483648 is out of range',
-    fixed('{"group_id":2147483648,"points":1}'),
+    'group_id 9007199254740992 is out of range',
+    fixed('{"group_id":9007199254740992,"points":1}'),
     request(400),
   ],
   [
@@ -911,8 +915,8 @@ const creditRows = adminRows('POST', '/admin/points/credit', [
     request(404),
   ],
   [
-    'program_id 2147483648 is out of range',
-    (c) => `{"customer_id":${c.customerId},"program_id":2147483648,"points":1}`,
+    'program_id 9007199254740992 is out of range',
+    (c) => `{"customer_id":${c.customerId},"program_id":9007199254740992,"points":1}`,
     request(400),
   ],
   [
@@ -1049,8 +1053,8 @@ const groupRows = adminRows('POST', '/admin/groups', [
     request(404),
   ],
   [
-    'primary_customer_id 2147483648 is out of range',
-    fixed('{"external_id":"g-new","primary_customer_id":2147483648}'),
+    'primary_customer_id 9007199254740992 is out of range',
+    fixed('{"external_id":"g-new","primary_customer_id":9007199254740992}'),
     request(400),
   ],
   [
@@ -1072,13 +1076,23 @@ const adminPathRows: Row[] = [
     expect: invalid('id'),
   },
   {
-    label: 'GET /admin/customers/2147483648 is 404',
+    label: 'GET /admin/customers/2147483648 is 404 (ids are bigint: it names no customer)',
     req: () => adminReq('GET', '/admin/customers/2147483648'),
     expect: request(404),
   },
   {
-    label: 'GET /admin/groups/2147483648 is 404',
-    req: () => adminReq('GET', '/admin/groups/2147483648'),
+    label: 'GET /admin/customers/9007199254740991 is 404',
+    req: () => adminReq('GET', '/admin/customers/9007199254740991'),
+    expect: request(404),
+  },
+  {
+    label: 'GET /admin/customers/9007199254740992 (past what a number holds exactly)',
+    req: () => adminReq('GET', '/admin/customers/9007199254740992'),
+    expect: invalid('id'),
+  },
+  {
+    label: 'GET /admin/groups/9007199254740991 is 404',
+    req: () => adminReq('GET', '/admin/groups/9007199254740991'),
     expect: request(404),
   },
   // Programs have NOT NULL columns: null is not "leave unchanged", it is invalid.

@@ -120,7 +120,7 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
     const { rows: queued } = await t.pg.query<{ id: string }>(
       `INSERT INTO notification (org_id, channel, recipient, text, clear_text, created_at)
        SELECT id, 'SMS', '91990000' || id, 'masked', 'outbox-per-org ' || code, now() FROM org
-        WHERE id = ANY($1::int[]) RETURNING id`,
+        WHERE id = ANY($1::bigint[]) RETURNING id`,
       [orgs.map((o) => o.id)],
     );
 
@@ -168,8 +168,8 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
       await holder.query('ROLLBACK');
       holder.release();
     }
-    const { rows } = await t.pg.query<{ id: string; balance: string }>(
-      'SELECT id::text, balance::text FROM wallet WHERE id = ANY($1::bigint[]) ORDER BY id',
+    const { rows } = await t.pg.query<{ id: number; balance: string }>(
+      'SELECT id, balance::text FROM wallet WHERE id = ANY($1::bigint[]) ORDER BY id',
       [[held, free]],
     );
     expect(rows).toEqual([
@@ -206,8 +206,11 @@ describe('maintenance: expiry sweeper and idempotent credits', () => {
       expect(res.body.wallets_checked).toBe(rows[0].n);
       // Each broken wallet disagrees with its ledger and with its lots.
       expect(res.body.failure_count).toBe(4);
+      // Wallet ids (bigint) go on the wire as strings.
       const failures = res.body.failures as { wallet_id: string }[];
-      expect(failures.map((f) => f.wallet_id).sort()).toEqual([...broken, ...broken].sort());
+      expect(failures.map((f) => f.wallet_id).sort()).toEqual(
+        [...broken, ...broken].map(String).sort(),
+      );
     } finally {
       await t.pg.query('UPDATE wallet SET balance = balance - 1 WHERE id = ANY($1::bigint[])', [
         broken,

@@ -19,7 +19,15 @@ import { ValidationError } from 'class-validator';
 import { ApiError, FieldError } from '../capillary/api-error';
 import { AdminBodyPipe, NonEmptyPatchPipe } from './admin-body.pipe';
 import { AdminService } from './admin.service';
-import { AdminCreditWire, customerJson, customerWithWalletsJson, programJson } from './admin.wire';
+import {
+  AdminCreditWire,
+  customerJson,
+  customerWithWalletsJson,
+  ledgerCheckJson,
+  missedCallJson,
+  notificationJson,
+  programJson,
+} from './admin.wire';
 import {
   CreditDto,
   CustomerCreateDto,
@@ -64,7 +72,7 @@ const strict = new ValidationPipe({
   exceptionFactory: (errors) => ApiError.badRequest('Validation failed', flattenErrors(errors)),
 });
 
-/** A path id: a positive 32-bit integer; anything else names nothing (404). */
+/** A path id: a positive integer a number holds exactly (ids are bigint); else 400 or 404. */
 const id = {
   // The class-level ValidationPipe has already turned the text into a number (maybe NaN).
   transform(value: unknown): number {
@@ -279,26 +287,30 @@ export class AdminController {
   }
 
   @Get('missed-calls')
-  listMissedCalls(@CurrentPrincipal() p: Principal) {
-    return this.admin.listMissedCalls(p);
+  async listMissedCalls(@CurrentPrincipal() p: Principal) {
+    return (await this.admin.listMissedCalls(p)).map(missedCallJson);
   }
 
   @Post('missed-calls')
-  recordMissedCall(@Caller() p: AdminCall, @Body() dto: MissedCallDto) {
-    return this.admin.recordMissedCall(p, dto.mobile);
+  async recordMissedCall(@Caller() p: AdminCall, @Body() dto: MissedCallDto) {
+    return missedCallJson(await this.admin.recordMissedCall(p, dto.mobile));
   }
 
   @Get('notifications')
-  listNotifications(@CurrentPrincipal() p: Principal, @Query('customer_id') customerId?: string) {
-    if (customerId !== undefined && !/^\d{1,9}$/.test(customerId)) {
+  async listNotifications(
+    @CurrentPrincipal() p: Principal,
+    @Query('customer_id') customerId?: string,
+  ) {
+    if (customerId !== undefined && !(/^\d{1,16}$/.test(customerId) && +customerId <= MAX_ID)) {
       throw ApiError.badRequest('customer_id must be an integer', [
         { field: 'customer_id', message: 'must be an integer' },
       ]);
     }
-    return this.admin.listNotifications(
+    const rows = await this.admin.listNotifications(
       p,
       customerId === undefined ? undefined : Number(customerId),
     );
+    return rows.map(notificationJson);
   }
 
   @Get('custom-fields')
@@ -313,7 +325,7 @@ export class AdminController {
 
   @Get('ledger/verify')
   @HttpCode(200)
-  verifyLedger(@CurrentPrincipal() p: Principal) {
-    return this.admin.verifyLedger(p);
+  async verifyLedger(@CurrentPrincipal() p: Principal) {
+    return ledgerCheckJson(await this.admin.verifyLedger(p));
   }
 }

@@ -65,8 +65,8 @@ export interface CreditPlan {
 
 /** What a credit did: exact decimals as text, times as ISO text (it is replayed as stored). */
 export interface CreditResult {
-  lotId: string;
-  walletId: string;
+  lotId: number;
+  walletId: number;
   programId: number;
   points: string;
   earnedAt: string;
@@ -93,7 +93,7 @@ export interface LedgerCheck {
   redemptions_checked: number;
   /** Every failure found; `failures` lists the first MAX_LISTED_FAILURES. */
   failure_count: number;
-  failures: { wallet_id?: string; redemption_id?: string; problem: string }[];
+  failures: { wallet_id?: number; redemption_id?: string; problem: string }[];
 }
 
 /** Wallets (then redemptions) the ledger check reads per page. */
@@ -565,28 +565,34 @@ export class AdminService {
       if (failures.length < MAX_LISTED_FAILURES) failures.push(failure);
     };
     let walletsChecked = 0;
-    for (let after = '0'; ;) {
+    for (let after = 0; ;) {
       const page = await this.ledger.walletTotals(this.db, orgId, after, LEDGER_CHECK_PAGE);
       for (const w of page) {
         const balance = Decimal.of(w.balance);
         if (balance.isNegative())
           fail({ wallet_id: w.id, problem: `negative balance ${w.balance}` });
         if (!balance.eq(Decimal.of(w.ledger)))
-          fail({ wallet_id: w.id, problem: `balance ${w.balance} but ledger sums to ${w.ledger}` });
+          fail({
+            wallet_id: w.id,
+            problem: `balance ${w.balance} but ledger sums to ${w.ledger}`,
+          });
         if (w.ledger_orphans > 0)
           fail({
             wallet_id: w.id,
             problem: `${w.ledger_orphans} ledger entries name a redemption that does not exist`,
           });
         if (!balance.eq(Decimal.of(w.lots)))
-          fail({ wallet_id: w.id, problem: `balance ${w.balance} but open lots hold ${w.lots}` });
+          fail({
+            wallet_id: w.id,
+            problem: `balance ${w.balance} but open lots hold ${w.lots}`,
+          });
       }
       walletsChecked += page.length;
       if (page.length < LEDGER_CHECK_PAGE) break;
       after = page[page.length - 1].id;
     }
     let redemptionsChecked = 0;
-    for (let after = '0'; ;) {
+    for (let after = 0; ;) {
       const page = await this.ledger.redemptionTotals(this.db, orgId, after, LEDGER_CHECK_PAGE);
       for (const r of page) {
         if (!Decimal.of(r.allocated).eq(Decimal.of(r.points)))

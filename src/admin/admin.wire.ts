@@ -1,11 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AdminCall } from './admin-call';
-import { stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { stringifyWireJson, wireId, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { CustomerRow } from '../customers/customer.repository';
+import { NotificationView } from '../validation-codes/notification.repository';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Program } from '../programs/program.repository';
-import { AdminService, CreditResult, CustomerWithWallets } from './admin.service';
+import { AdminService, CreditResult, CustomerWithWallets, LedgerCheck } from './admin.service';
 import { CreditDto } from './dto/admin.dto';
 
 /** The admin API's JSON for the admin use cases' values, with exact decimals. */
@@ -42,7 +43,7 @@ export function customerWithWalletsJson({ customer, wallets }: CustomerWithWalle
   return {
     ...customerJson(customer),
     wallets: wallets.map((w) => ({
-      wallet_id: w.wallet_id,
+      wallet_id: wireId(w.wallet_id),
       program_id: w.program_id,
       group_id: w.group_id,
       balance: wireNumber(w.available),
@@ -54,11 +55,30 @@ export function customerWithWalletsJson({ customer, wallets }: CustomerWithWalle
   };
 }
 
+/** A missed call as the admin API shows it: its id (a bigint) as a string. */
+export function missedCallJson<T extends { id: number }>(call: T) {
+  return { ...call, id: wireId(call.id) };
+}
+
+/** The ledger check's report: a failing wallet's id (a bigint) as a string. */
+export function ledgerCheckJson(check: LedgerCheck) {
+  return {
+    ...check,
+    failures: check.failures.map(({ wallet_id, ...rest }) =>
+      wallet_id === undefined ? rest : { wallet_id: wireId(wallet_id), ...rest },
+    ),
+  };
+}
+
+export function notificationJson(n: NotificationView) {
+  return { ...n, id: wireId(n.id) };
+}
+
 function creditJson(r: CreditResult) {
   return {
     lot: {
-      id: r.lotId,
-      wallet_id: r.walletId,
+      id: wireId(r.lotId),
+      wallet_id: wireId(r.walletId),
       program_id: r.programId,
       points: wireNumber(r.points),
       earned_at: r.earnedAt,

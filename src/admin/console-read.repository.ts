@@ -3,8 +3,8 @@ import { Sql } from '../database/db';
 import { CustomerRow } from '../customers/customer.repository';
 
 export interface LotView {
-  id: string;
-  wallet_id: string;
+  id: number;
+  wallet_id: number;
   program_id: number;
   group_id: number | null;
   amount: string;
@@ -15,14 +15,14 @@ export interface LotView {
 }
 
 export interface LedgerView {
-  id: string;
-  wallet_id: string;
+  id: number;
+  wallet_id: number;
   program_id: number;
   group_id: number | null;
   kind: string;
   amount: string;
   balance_after: string;
-  redemption_id: string | null;
+  redemption_id: number | null;
   actor_type: string;
   created_at: Date;
 }

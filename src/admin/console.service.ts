@@ -22,7 +22,7 @@ import { ConsoleReadRepository, HourlyRow, LedgerView, LotView } from './console
 /** One keyset page: the rows, and the cursor of the next (older) page, if any. */
 export interface Page<T> {
   rows: T[];
-  nextBefore: string | null;
+  nextBefore: number | null;
 }
 
 export interface ConsoleStats {
@@ -35,7 +35,7 @@ export interface ConsoleStats {
 
 const SEARCH_LIMIT = 20;
 
-function page<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+function page<T extends { id: number }>(rows: T[], limit: number): Page<T> {
   return { rows, nextBefore: rows.length === limit ? rows[rows.length - 1].id : null };
 }
 

@@ -1,6 +1,6 @@
 import { AuditRow } from '../audit/audit.repository';
 import { ITEM_CODES } from '../capillary/status-codes';
-import { wireNumber } from '../capillary/wire-json';
+import { wireId, wireNumber } from '../capillary/wire-json';
 import { RedemptionHistoryRow } from '../customers/redemption-history.repository';
 import { Reversed } from '../reversals/reversal.service';
 import { ConsoleStats, Page } from './console.service';
@@ -10,8 +10,8 @@ import { LedgerView, LotView } from './console-read.repository';
 
 export function lotJson(l: LotView) {
   return {
-    id: l.id,
-    wallet_id: l.wallet_id,
+    id: wireId(l.id),
+    wallet_id: wireId(l.wallet_id),
     program_id: l.program_id,
     group_id: l.group_id,
     amount: wireNumber(l.amount),
@@ -25,25 +25,25 @@ export function lotJson(l: LotView) {
 export function ledgerPageJson(p: Page<LedgerView>) {
   return {
     entries: p.rows.map((e) => ({
-      id: e.id,
-      wallet_id: e.wallet_id,
+      id: wireId(e.id),
+      wallet_id: wireId(e.wallet_id),
       program_id: e.program_id,
       group_id: e.group_id,
       kind: e.kind,
       amount: wireNumber(e.amount),
       balance_after: wireNumber(e.balance_after),
-      redemption_id: e.redemption_id,
+      redemption_id: wireId(e.redemption_id),
       actor_type: e.actor_type,
       created_at: e.created_at,
     })),
-    next_before: p.nextBefore,
+    next_before: wireId(p.nextBefore),
   };
 }
 
 export function redemptionPageJson(p: Page<RedemptionHistoryRow>) {
   return {
     redemptions: p.rows.map((r) => ({
-      id: r.id,
+      id: wireId(r.id),
       redemption_id: r.code,
       program_id: r.program_id,
       group_id: r.group_id,
@@ -62,7 +62,7 @@ export function redemptionPageJson(p: Page<RedemptionHistoryRow>) {
         created_at: v.created_at,
       })),
     })),
-    next_before: p.nextBefore,
+    next_before: wireId(p.nextBefore),
   };
 }
 
@@ -100,5 +100,8 @@ export function statsJson(s: ConsoleStats) {
 }
 
 export function auditPageJson(p: Page<AuditRow>) {
-  return { entries: p.rows, next_before: p.nextBefore };
+  return {
+    entries: p.rows.map((e) => ({ ...e, id: wireId(e.id) })),
+    next_before: wireId(p.nextBefore),
+  };
 }

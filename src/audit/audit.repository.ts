@@ -15,7 +15,7 @@ export interface AuditEntry {
 }
 
 export interface AuditRow {
-  id: string;
+  id: number;
   actor: string;
   action: string;
   target_type: string;

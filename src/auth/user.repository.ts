@@ -62,7 +62,7 @@ export class UserRepository {
   ): Promise<{ id: number; name: string; admin: Level } | undefined> {
     const byId = typeof idOrName === 'number';
     const [row] = await sql.query<{ id: number; name: string; admin: Level }>(
-      `SELECT id, name, admin_level AS admin FROM access_group WHERE org_id = $1 AND ${byId ? 'id = $2::int' : 'name = $2'}`,
+      `SELECT id, name, admin_level AS admin FROM access_group WHERE org_id = $1 AND ${byId ? 'id = $2::bigint' : 'name = $2'}`,
       [orgId, String(idOrName)],
     );
     return row;

@@ -27,6 +27,16 @@ export function wireNumber(value: Decimal | string | number): WireNumber {
   );
 }
 
+/**
+ * An id of a table that grows without bound (wallet, lot, ledger entry, redemption, audit
+ * entry) on the wire: a string, as it always was, so a client never reads one through a float.
+ */
+export function wireId(id: number): string;
+export function wireId(id: number | null): string | null;
+export function wireId(id: number | null): string | null {
+  return id === null ? null : String(id);
+}
+
 const RAW_JSON_MARKER = Symbol.for('lossless-json.LosslessNumber');
 
 /**

@@ -23,7 +23,7 @@ export const CUSTOMER_COLUMNS = [
 
 /** How each kind of identifier finds a customer (alias `c`; $2 is the identifier). */
 export const CUSTOMER_WHERE = {
-  id: 'c.id = $2::int',
+  id: 'c.id = $2::bigint',
   mobile: 'c.mobile = $2',
   email: 'lower(c.email) = lower($2)',
   external_id: 'c.external_id = $2',

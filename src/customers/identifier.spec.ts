@@ -75,15 +75,19 @@ describe('pickIdentifier', () => {
     expect(pickIdentifier(source as Record<string, unknown>)).toBe('missing');
   });
 
-  it.each(['0', '-1', 'abc', '1.5', '1e3', '2147483648', '99999999999', '4 2'])(
+  it.each(['0', '-1', 'abc', '1.5', '1e3', '9007199254740992', '99999999999999999', '4 2'])(
     'id %p is malformed (must be a positive integer)',
     (id) => {
       expect(pickIdentifier({ id, mobile: '919900000001' })).toBe('malformed');
     },
   );
 
-  it('the largest int4 id is fine', () => {
-    expect(pickIdentifier({ id: '2147483647' })).toEqual({ type: 'id', value: '2147483647' });
+  it('ids are bigint: past int4 is fine, up to the largest a number holds exactly', () => {
+    expect(pickIdentifier({ id: '2147483648' })).toEqual({ type: 'id', value: '2147483648' });
+    expect(pickIdentifier({ id: '9007199254740991' })).toEqual({
+      type: 'id',
+      value: '9007199254740991',
+    });
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { Sql } from '../database/db';
 import { CUSTOMER_READS_SQL } from './customer-reads.sql';
 
 export interface RedemptionHistoryRow {
-  id: string;
+  id: number;
   code: string;
   program_id: number;
   group_id: number | null;

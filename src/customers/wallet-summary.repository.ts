@@ -3,7 +3,7 @@ import { Sql } from '../database/db';
 import { CUSTOMER_READS_SQL } from './customer-reads.sql';
 
 export interface WalletSummaryRow {
-  wallet_id: string;
+  wallet_id: number;
   program_id: number;
   program_name: string;
   group_id: number | null;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { PG_TYPES } from './pg-types';
 
 /** One definition of the connection, shared by the app, the CLI data source and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
@@ -17,6 +18,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       application_name: 'points-redemption',
+      types: PG_TYPES,
     },
   };
 }

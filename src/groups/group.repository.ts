@@ -125,7 +125,7 @@ export class GroupRepository {
       `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
               COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
          FROM customer_group g LEFT JOIN group_member m ON m.org_id = g.org_id AND m.group_id = g.id
-        WHERE g.org_id = $1 AND g.id = $2 GROUP BY g.id`,
+        WHERE g.org_id = $1 AND g.id = $2 GROUP BY g.org_id, g.id`,
       [orgId, id],
     );
     return row;
@@ -137,7 +137,7 @@ export class GroupRepository {
       `SELECT g.id, g.external_id, g.primary_customer_id, g.redemption_enabled,
               COALESCE(array_agg(m.customer_id ORDER BY m.customer_id) FILTER (WHERE m.customer_id IS NOT NULL), '{}') AS member_ids
          FROM customer_group g LEFT JOIN group_member m ON m.org_id = g.org_id AND m.group_id = g.id
-        WHERE g.org_id = $1 GROUP BY g.id ORDER BY g.id DESC LIMIT $2`,
+        WHERE g.org_id = $1 GROUP BY g.org_id, g.id ORDER BY g.id DESC LIMIT $2`,
       [orgId, limit],
     );
   }

@@ -294,14 +294,16 @@ describe('parseRedeemQuery', () => {
     ['42', 42],
     [' 7 ', 7],
     ['2147483647', 2147483647],
+    ['2147483648', 2147483648],
+    ['9007199254740991', 9007199254740991],
     ['', undefined],
     ['abc', 'invalid'],
     ['0', 'invalid'],
     ['-1', 'invalid'],
     ['1.5', 'invalid'],
     ['1e2', 'invalid'],
-    ['2147483648', 'invalid'],
-    ['99999999999', 'invalid'],
+    ['9007199254740992', 'invalid'],
+    ['99999999999999999', 'invalid'],
   ])('program_id=%p → %p', (value, expected) => {
     expect(parseRedeemQuery({ program_id: value }).programId).toBe(expected);
   });

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { batchStatus, v11Envelope } from '../capillary/envelope';
 import { ITEM_CODES, itemStatus } from '../capillary/status-codes';
 import { countSideEffects, Metrics } from '../metrics/metrics';
-import { rawJson, stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { rawJson, stringifyWireJson, wireId, wireNumber } from '../capillary/wire-json';
 import { WireRequest } from '../capillary/wire-request';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { Env } from '../config/env';
@@ -50,12 +50,12 @@ export function redeemItemJson(r: RedeemItemResult): Record<string, unknown> {
     side_effects: {
       effect: [
         {
-          id: Number(r.redeemed.id),
+          id: r.redeemed.id,
           case_value: 'false',
           num_points: wireNumber(r.points!),
           currency_value: value,
           validation_code: r.redeemed.maskedValidationCode,
-          points_redemption_summary_id: r.redeemed.id,
+          points_redemption_summary_id: wireId(r.redeemed.id),
           redeemed_on_bill_number: r.redeemed.billNumber,
           redeemed_on_bill_id: -1,
           type: 'points',

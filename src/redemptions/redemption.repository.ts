@@ -70,12 +70,12 @@ export interface OwnWallet {
 }
 
 type LotsAndReferenceRow = { reference_used: boolean } & LotRow;
-type LockRow = CustomerRow & { wallet_id: string | null; wallet_balance: string | null };
+type LockRow = CustomerRow & { wallet_id: number | null; wallet_balance: string | null };
 
 /** LEFT JOIN: with no open lots, the one row has null lot columns. */
 function toLotsAndReference(rows: LotsAndReferenceRow[]): LotsAndReference {
   const lots: OpenLot[] = [];
-  for (const r of rows) if ((r.id as string | null) !== null) lots.push(toOpenLot(r));
+  for (const r of rows) if ((r.id as number | null) !== null) lots.push(toOpenLot(r));
   return { lots, referenceUsed: rows[0].reference_used };
 }
 
@@ -87,7 +87,7 @@ export class RedemptionRepository {
    */
   async lotsAndReference(
     tx: Sql,
-    walletId: string | null,
+    walletId: number | null,
     orgId: number,
     ern: string | null,
   ): Promise<LotsAndReference> {
@@ -137,8 +137,8 @@ export class RedemptionRepository {
     r: NewRedemption,
     allocations: Allocation[],
     balanceAfter: Decimal,
-  ): Promise<string | undefined> {
-    const [row] = await tx.query<{ id: string }>(REDEEM, [
+  ): Promise<number | undefined> {
+    const [row] = await tx.query<{ id: number }>(REDEEM, [
       r.orgId,
       r.code,
       r.wallet.id,

@@ -76,7 +76,7 @@ interface Locked {
 }
 
 interface Redeemed {
-  redemptionId: string;
+  redemptionId: number;
   code: string;
   balance: Decimal;
 }
@@ -91,7 +91,7 @@ export interface RedeemItemResult {
   purpose: string;
   redeemed?: {
     /** The redemption row's id and its public code. */
-    id: string;
+    id: number;
     code: string;
     value: Decimal;
     balance: Decimal;
@@ -493,7 +493,7 @@ export class RedemptionService {
     const allocations = allocate(live, p.points);
     if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
 
-    let missedCallId: string | undefined;
+    let missedCallId: number | undefined;
     if (p.validation.kind === 'SMS') {
       const verdict = await this.codes.check(tx, this.codeCheck(ctx, p, p.validation.code, now));
       if (verdict === 'LOCKED') return 'VALIDATION_CODE_LOCKED';

@@ -4,24 +4,24 @@ import { Sql } from '../database/db';
 import { Actor, LockedWallet } from '../wallets/wallet.repository';
 
 export interface RedemptionRef {
-  id: string;
+  id: number;
   code: string;
-  walletId: string;
+  walletId: number;
   customerId: number;
   programId: number;
   decimalPlaces: number;
 }
 
 export interface ReversibleAllocation {
-  id: string;
-  lotId: string;
+  id: number;
+  lotId: number;
   open: Decimal;
   lotExpiresAt: Date | null;
 }
 
 export interface Restoration {
-  allocationId: string;
-  lotId: string;
+  allocationId: number;
+  lotId: number;
   restored: Decimal;
   expired: Decimal;
 }
@@ -34,9 +34,9 @@ export class ReversalRepository {
     by: { code: string } | { externalReferenceNumber: string },
   ): Promise<RedemptionRef | undefined> {
     const [row] = await sql.query<{
-      id: string;
+      id: number;
       code: string;
-      wallet_id: string;
+      wallet_id: number;
       customer_id: number;
       program_id: number;
       decimal_places: number;
@@ -59,7 +59,7 @@ export class ReversalRepository {
   }
 
   /** Locks the redemption (after its wallet) and returns what is left to reverse. */
-  async lockRemaining(tx: Sql, orgId: number, redemptionId: string): Promise<Decimal> {
+  async lockRemaining(tx: Sql, orgId: number, redemptionId: number): Promise<Decimal> {
     const [row] = await tx.query<{ left: string }>(
       `SELECT points - reversed_points AS left FROM redemption
         WHERE org_id = $1 AND id = $2 FOR UPDATE`,
@@ -72,11 +72,11 @@ export class ReversalRepository {
   async openAllocations(
     tx: Sql,
     orgId: number,
-    redemptionId: string,
+    redemptionId: number,
   ): Promise<ReversibleAllocation[]> {
     const rows = await tx.query<{
-      id: string;
-      lot_id: string;
+      id: number;
+      lot_id: number;
       open: string;
       expires_at: Date | null;
     }>(
@@ -103,7 +103,7 @@ export class ReversalRepository {
     r: {
       orgId: number;
       code: string;
-      redemptionId: string;
+      redemptionId: number;
       wallet: LockedWallet;
       requested: Decimal;
       restored: Decimal;
@@ -112,8 +112,8 @@ export class ReversalRepository {
       actor: Actor & { id: number };
       now: Date;
     },
-  ): Promise<string> {
-    const [{ id }] = await tx.query<{ id: string }>(
+  ): Promise<number> {
+    const [{ id }] = await tx.query<{ id: number }>(
       `INSERT INTO reversal (org_id, code, redemption_id, points_requested, points_restored,
                              points_expired, till_id, request_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,

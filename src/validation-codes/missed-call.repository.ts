@@ -3,8 +3,8 @@ import { Sql } from '../database/db';
 
 @Injectable()
 export class MissedCallRepository {
-  async record(sql: Sql, orgId: number, mobile: string, at: Date): Promise<string> {
-    const [row] = await sql.query<{ id: string }>(
+  async record(sql: Sql, orgId: number, mobile: string, at: Date): Promise<number> {
+    const [row] = await sql.query<{ id: number }>(
       'INSERT INTO missed_call (org_id, mobile, called_at) VALUES ($1, $2, $3) RETURNING id',
       [orgId, mobile, at],
     );
@@ -16,7 +16,7 @@ export class MissedCallRepository {
     sql: Sql,
     orgId: number,
     limit: number,
-  ): Promise<{ id: string; mobile: string; called_at: Date; consumed_at: Date | null }[]> {
+  ): Promise<{ id: number; mobile: string; called_at: Date; consumed_at: Date | null }[]> {
     return sql.query(
       `SELECT id, mobile, called_at, consumed_at FROM missed_call
         WHERE org_id = $1 ORDER BY id DESC LIMIT $2`,
@@ -31,8 +31,8 @@ export class MissedCallRepository {
     mobile: string,
     since: Date,
     now: Date,
-  ): Promise<string | undefined> {
-    const [row] = await tx.query<{ id: string }>(
+  ): Promise<number | undefined> {
+    const [row] = await tx.query<{ id: number }>(
       `SELECT id FROM missed_call
         WHERE org_id = $1 AND mobile = $2 AND consumed_at IS NULL AND called_at > $3 AND called_at <= $4
         ORDER BY called_at LIMIT 1 FOR UPDATE`,
@@ -44,8 +44,8 @@ export class MissedCallRepository {
   async consume(
     tx: Sql,
     orgId: number,
-    id: string,
-    redemptionId: string,
+    id: number,
+    redemptionId: number,
     now: Date,
   ): Promise<void> {
     await tx.query(

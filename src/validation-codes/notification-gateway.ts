@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { maskRecipient } from '../common/redact';
 
 export interface OutgoingNotification {
-  id: string;
+  id: number;
   channel: 'SMS' | 'EMAIL';
   recipient: string;
   /** The message to deliver: it holds the code in clear. */

@@ -6,7 +6,7 @@ import { OutgoingNotification } from './notification-gateway';
 export const MAX_SEND_ATTEMPTS = 10;
 
 export interface NotificationView {
-  id: string;
+  id: number;
   customer_id: number | null;
   channel: 'SMS' | 'EMAIL';
   recipient: string;
@@ -52,7 +52,7 @@ export class NotificationRepository {
               CASE WHEN c.demo_mode THEN coalesce(n.clear_text, n.text) ELSE n.text END AS text,
               n.created_at, n.sent_at
          FROM notification n JOIN org_config c ON c.org_id = n.org_id
-        WHERE n.org_id = $1 AND ($2::int IS NULL OR n.customer_id = $2) ORDER BY n.id DESC LIMIT 500`,
+        WHERE n.org_id = $1 AND ($2::bigint IS NULL OR n.customer_id = $2) ORDER BY n.id DESC LIMIT 500`,
       [orgId, customerId ?? null],
     );
   }
@@ -79,7 +79,7 @@ export class NotificationRepository {
   }
 
   /** Delivered: the code in clear goes, unless the org is in demo mode. */
-  async markSent(tx: Sql, orgId: number, id: string): Promise<void> {
+  async markSent(tx: Sql, orgId: number, id: number): Promise<void> {
     await tx.query(
       `UPDATE notification n SET sent_at = now(), attempts = n.attempts + 1,
               clear_text = CASE WHEN c.demo_mode THEN n.clear_text END
@@ -89,7 +89,7 @@ export class NotificationRepository {
   }
 
   /** A failed try; a message given up on keeps no code in clear either. */
-  async markFailed(tx: Sql, orgId: number, id: string, error: string): Promise<void> {
+  async markFailed(tx: Sql, orgId: number, id: number, error: string): Promise<void> {
     await tx.query(
       `UPDATE notification n SET attempts = n.attempts + 1, last_error = $3,
               clear_text = CASE WHEN c.demo_mode OR n.attempts + 1 < $4 THEN n.clear_text END

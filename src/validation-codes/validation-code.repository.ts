@@ -31,7 +31,7 @@ export class ValidationCodeRepository {
    */
   async check(tx: Sql, c: CodeCheck): Promise<CodeVerdict> {
     const live = await tx.query<{
-      id: string;
+      id: number;
       code_hash: string;
       failed_attempts: number;
       points: string | null;
@@ -69,7 +69,7 @@ export class ValidationCodeRepository {
     orgId: number,
     customerId: number,
     programId: number,
-    redemptionId: string,
+    redemptionId: number,
     now: Date,
   ): Promise<void> {
     await tx.query(
@@ -101,8 +101,8 @@ export class ValidationCodeRepository {
       expiresAt: Date;
       now: Date;
     },
-  ): Promise<string> {
-    const [row] = await tx.query<{ id: string }>(
+  ): Promise<number> {
+    const [row] = await tx.query<{ id: number }>(
       `INSERT INTO validation_code (org_id, customer_id, program_id, code_hash, points, expires_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [c.orgId, c.customerId, c.programId, c.codeHash, c.points, c.expiresAt, c.now],

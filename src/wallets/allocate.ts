@@ -1,7 +1,7 @@
 import { Decimal } from '../common/decimal';
 
 export interface Allocation {
-  lotId: string;
+  lotId: number;
   points: Decimal;
 }
 
@@ -10,7 +10,7 @@ export interface Allocation {
  * then oldest, then lowest id). Returns null when the lots do not hold enough.
  */
 export function allocate(
-  lots: readonly { id: string; remaining: Decimal }[],
+  lots: readonly { id: number; remaining: Decimal }[],
   points: Decimal,
 ): Allocation[] | null {
   const allocations: Allocation[] = [];

@@ -3,7 +3,7 @@ import { Sql } from '../database/db';
 import { LEDGER_CHECK_SQL } from './wallet.sql';
 
 export interface WalletTotals {
-  id: string;
+  id: number;
   balance: string;
   ledger: string;
   /** Ledger entries naming a redemption that does not exist. */
@@ -12,7 +12,7 @@ export interface WalletTotals {
 }
 
 export interface RedemptionTotals {
-  id: string;
+  id: number;
   code: string;
   points: string;
   reversed: string;
@@ -36,7 +36,7 @@ export class LedgerCheckRepository {
   async walletTotals(
     sql: Sql,
     orgId: number,
-    after: string,
+    after: number,
     limit: number,
   ): Promise<WalletTotals[]> {
     return sql.query<WalletTotals>(LEDGER_CHECK_SQL.walletTotals, [orgId, after, limit]);
@@ -45,7 +45,7 @@ export class LedgerCheckRepository {
   async redemptionTotals(
     sql: Sql,
     orgId: number,
-    after: string,
+    after: number,
     limit: number,
   ): Promise<RedemptionTotals[]> {
     return sql.query<RedemptionTotals>(LEDGER_CHECK_SQL.redemptionTotals, [orgId, after, limit]);

@@ -14,23 +14,23 @@ export interface Actor {
 /** Where a sweep through the lapsing lots has got to. */
 export interface LapsePosition {
   expiresAt: Date;
-  id: string;
+  id: number;
 }
 
 export interface LockedWallet {
-  id: string;
+  id: number;
   orgId: number;
   balance: Decimal;
 }
 
 export interface OpenLot {
-  id: string;
+  id: number;
   remaining: Decimal;
   expiresAt: Date | null;
 }
 
 export interface LotRow {
-  id: string;
+  id: number;
   remaining: string;
   expires_at: Date | null;
 }
@@ -42,7 +42,7 @@ export const toOpenLot = (r: LotRow): OpenLot => ({
 });
 
 export interface WalletRow {
-  id: string;
+  id: number;
   org_id: number;
   balance: string;
 }
@@ -84,7 +84,7 @@ export class WalletRepository {
     return row && toLockedWallet(row);
   }
 
-  async lockById(tx: Sql, orgId: number, walletId: string): Promise<LockedWallet> {
+  async lockById(tx: Sql, orgId: number, walletId: number): Promise<LockedWallet> {
     const [row] = await tx.query<WalletRow>(
       `SELECT id, org_id, balance FROM wallet WHERE org_id = $1 AND id = $2 FOR UPDATE`,
       [orgId, walletId],
@@ -103,8 +103,8 @@ export class WalletRepository {
     now: Date,
     limit: number,
     after?: LapsePosition,
-  ): Promise<{ walletIds: string[]; next: LapsePosition | undefined }> {
-    const rows = await sql.query<{ wallet_id: string; id: string; expires_at: Date }>(
+  ): Promise<{ walletIds: number[]; next: LapsePosition | undefined }> {
+    const rows = await sql.query<{ wallet_id: number; id: number; expires_at: Date }>(
       WALLET_SQL.dueForExpiry,
       [orgId, now, after?.expiresAt ?? new Date(0), after?.id ?? '0', limit],
     );
@@ -116,8 +116,8 @@ export class WalletRepository {
   }
 
   /** Locks those of the org's `walletIds` no other transaction holds; returns their ids. */
-  async tryLockMany(tx: Sql, orgId: number, walletIds: string[]): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(WALLET_SQL.tryLockMany, [orgId, walletIds]);
+  async tryLockMany(tx: Sql, orgId: number, walletIds: number[]): Promise<number[]> {
+    const rows = await tx.query<{ id: number }>(WALLET_SQL.tryLockMany, [orgId, walletIds]);
     return rows.map((r) => r.id);
   }
 
@@ -130,7 +130,7 @@ export class WalletRepository {
   async expireLapsedOf(
     tx: Sql,
     orgId: number,
-    walletIds: string[],
+    walletIds: number[],
     now: Date,
     actor: Actor,
   ): Promise<number> {
@@ -160,7 +160,7 @@ export class WalletRepository {
   }
 
   /** Locks the wallet unless another transaction holds it (then undefined). */
-  async tryLockById(tx: Sql, orgId: number, walletId: string): Promise<LockedWallet | undefined> {
+  async tryLockById(tx: Sql, orgId: number, walletId: number): Promise<LockedWallet | undefined> {
     const [row] = await tx.query<WalletRow>(
       `SELECT id, org_id, balance FROM wallet WHERE org_id = $1 AND id = $2 FOR UPDATE SKIP LOCKED`,
       [orgId, walletId],
@@ -271,9 +271,9 @@ export class WalletRepository {
     expiresAt: Date | null,
     note: string,
     actor: Actor,
-  ): Promise<{ lotId: string; balance: Decimal }> {
+  ): Promise<{ lotId: number; balance: Decimal }> {
     const balance = wallet.balance.add(amount);
-    const [row] = await tx.query<{ id: string }>(
+    const [row] = await tx.query<{ id: number }>(
       `WITH new_lot AS (
          INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at, expires_at, note)
          VALUES ($1, $2, $3, $3, $4, $5, $6) RETURNING id

@@ -113,7 +113,7 @@ export async function balanceOf(
 ): Promise<string> {
   const { rows } = await t.pg.query<{ balance: string }>(
     `SELECT COALESCE((SELECT w.balance FROM wallet w JOIN program p ON p.id = w.program_id
-                       WHERE w.customer_id = $1 AND (($2::int IS NULL AND p.is_default) OR p.id = $2)), 0)::text AS balance`,
+                       WHERE w.customer_id = $1 AND (($2::bigint IS NULL AND p.is_default) OR p.id = $2)), 0)::text AS balance`,
     [customerId, programId ?? null],
   );
   return rows[0].balance;

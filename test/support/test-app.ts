@@ -6,6 +6,7 @@ import { createApp } from '../../src/bootstrap';
 import { TestClock } from './test-clock';
 import { validateEnv } from '../../src/config/env';
 import { Db } from '../../src/database/db';
+import { PG_TYPES } from '../../src/database/pg-types';
 import { seedDemo } from '../../src/seed/seed';
 
 export interface TestApp {
@@ -82,7 +83,7 @@ export async function startTestApp(
   if (!database) await app.get(Db).transaction((tx) => seedDemo(tx));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const pg = new Pool({ connectionString: db.url, max: 4 });
+  const pg = new Pool({ connectionString: db.url, max: 4, types: PG_TYPES });
   // An idle connection ended by the server (a database dropped WITH (FORCE), a restart) must
   // not crash the test process; the next query simply opens a new one.
   pg.on('error', () => undefined);

@@ -30,7 +30,7 @@ const Optional = (): PropertyDecorator => ValidateIf((_: unknown, v: unknown) =>
 const MOBILE_AS_TYPED = /^(?=(?:\D*\d){6,20}\D*$)\+?[0-9 ().-]{6,40}$/;
 const MOBILE_MESSAGE = 'mobile must be 6-20 digits (+, spaces, dashes and parentheses allowed)';
 
-/** A database id: a positive 32-bit integer. */
+/** A database id: a positive integer a number holds exactly (ids are bigint). */
 const Id = (): PropertyDecorator => applyDecorators(IsInt(), Min(1), Max(MAX_ID));
 
 export class OrgConfigPatchDto {
