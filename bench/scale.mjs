@@ -78,8 +78,47 @@ function load(service, customers, { read, requests = REQUESTS, warmup = 200, id 
   );
 }
 
+/**
+ * The database's cumulative work counters: shared-buffer hits and reads (a read is a page
+ * from outside shared_buffers), WAL written and full-page images in it, redemptions
+ * inserted, and updates of wallets and lots, HOT or not. A backend reports its counts within
+ * about ten seconds of going idle, so a reading waits for that first.
+ */
+async function workCounters(url) {
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  return withClient(url, async (c) => {
+    const { rows } = await c.query(
+      `SELECT d.blks_hit::float8 AS hit, d.blks_read::float8 AS read,
+              w.wal_bytes::float8 AS wal_bytes, w.wal_fpi::float8 AS fpi,
+              (SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'redemption')::float8 AS redemptions,
+              (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'wallet')::float8 AS wallet_upd,
+              (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'wallet')::float8 AS wallet_hot,
+              (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'lot')::float8 AS lot_upd,
+              (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'lot')::float8 AS lot_hot
+         FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()`,
+    );
+    return rows[0];
+  });
+}
+
+/** Work per redemption between two readings of workCounters. */
+function workPerRedemption(before, after) {
+  const n = after.redemptions - before.redemptions;
+  const per = (key) => round2((after[key] - before[key]) / n);
+  const share = (hot, all) => round2((after[hot] - before[hot]) / (after[all] - before[all] || 1));
+  return {
+    redemptions: n,
+    sharedHits: per('hit'),
+    sharedReads: per('read'),
+    walBytes: Math.round((after.wal_bytes - before.wal_bytes) / n),
+    fullPageImages: per('fpi'),
+    walletUpdatesHot: share('wallet_hot', 'wallet_upd'),
+    lotUpdatesHot: share('lot_hot', 'lot_upd'),
+  };
+}
+
 /** Redemptions, customer/get and customer/redemptions: medians of ROUNDS runs each. */
-async function measureAll(service, customers, label) {
+async function measureAll(service, customers, label, url) {
   const out = {};
   for (const [key, read] of [
     ['redeem', undefined],
@@ -87,9 +126,14 @@ async function measureAll(service, customers, label) {
     ['customerRedemptions', 'customer/redemptions'],
   ]) {
     const runs = [];
+    const before = read ? undefined : await workCounters(url);
     for (let r = 1; r <= ROUNDS; r++) {
       step(`${label}: ${read ?? 'redeem'} [round ${r}/${ROUNDS}]`);
       runs.push(await load(service, customers, { read, id: `${label}-${key}-${r}` }));
+    }
+    if (before) {
+      out.work = workPerRedemption(before, await workCounters(url));
+      step(`  per redemption: ${JSON.stringify(out.work)}`);
     }
     out[key] = {
       rps: round2(median(runs.map((x) => x.rps))),
@@ -154,7 +198,7 @@ async function main() {
   await loadCustomers(db.url, fixture, 1, BASE + 1);
   results.base = { rows: await tableCounts(db.url), loadSeconds: (Date.now() - t0) / 1000 };
   let service = await freshService(db.url);
-  results.base.measured = await measureAll(service, BASE, `${BASE} customers`);
+  results.base.measured = await measureAll(service, BASE, `${BASE} customers`, db.url);
   await service.stop();
 
   step(`growing to ${CUSTOMERS} customers (set-based)`);
@@ -176,7 +220,7 @@ async function main() {
   for (const e of results.explain) if (!e.ok) step(`  SEQUENTIAL SCAN: ${e.name} (${e.plan})`);
 
   service = await freshService(db.url);
-  results.scaled.measured = await measureAll(service, CUSTOMERS, `${CUSTOMERS} customers`);
+  results.scaled.measured = await measureAll(service, CUSTOMERS, `${CUSTOMERS} customers`, db.url);
 
   // The ledger check over every wallet, with redemptions running beside it.
   step('ledger check over every wallet, with redemptions beside it');
