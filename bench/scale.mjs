@@ -7,7 +7,9 @@
  *   2. the data grown to BENCH_SCALE_CUSTOMERS (1,000,000: ≥ 10,000,000 ledger rows), loaded
  *      set-based, then every hot-path statement EXPLAINed (custom and generic plan): a
  *      sequential scan on a table that grows fails the run;
- *   3. the same three measured again, on a new instance;
+ *   3. the same three measured again, on a new instance, with the database's work per
+ *      redemption (buffer reads, WAL, full-page images, HOT updates); on an embedded server,
+ *      redemptions again with WAL compression and without full-page images (diagnostic);
  *   4. the ledger check over every wallet, timed, with the service's peak RSS, while
  *      redemptions run beside it;
  *   5. one lot of every customer lapsing at the same instant, swept by the service's sweeper
@@ -117,6 +119,54 @@ function workPerRedemption(before, after) {
   };
 }
 
+/**
+ * Where the full-page images go (an embedded server only: the bench owns it, and never
+ * changes the settings of a server it was given). The same redemptions at full size, with
+ * the server reloaded with each of `WAL_DIAGNOSTICS` in turn and reset after: WAL
+ * compression, which a production server may well run with, and, as a measurement only,
+ * no full-page images at all (unsafe: a torn page after a crash could not be repaired).
+ */
+const WAL_DIAGNOSTICS = [
+  { name: 'wal_compression = on', settings: { wal_compression: 'on' } },
+  { name: 'full_page_writes = off (diagnostic only)', settings: { full_page_writes: 'off' } },
+];
+
+async function walDiagnostics(service, url) {
+  const out = [];
+  for (const { name, settings } of WAL_DIAGNOSTICS) {
+    const apply = (reset) =>
+      withClient(url, async (c) => {
+        for (const [key, value] of Object.entries(settings)) {
+          await c.query(
+            reset ? `ALTER SYSTEM RESET ${key}` : `ALTER SYSTEM SET ${key} = '${value}'`,
+          );
+        }
+        await c.query('SELECT pg_reload_conf()');
+      });
+    await apply(false);
+    try {
+      const before = await workCounters(url);
+      const runs = [];
+      for (let r = 1; r <= ROUNDS; r++) {
+        step(`${CUSTOMERS} customers, ${name}: redeem [round ${r}/${ROUNDS}]`);
+        runs.push(await load(service, CUSTOMERS, { id: `wal-${out.length}-${r}` }));
+      }
+      const entry = {
+        name,
+        rps: round2(median(runs.map((x) => x.rps))),
+        p99: round2(median(runs.map((x) => x.p99))),
+        errors: runs.reduce((n, x) => n + x.errors, 0),
+        work: workPerRedemption(before, await workCounters(url)),
+      };
+      step(`  ${JSON.stringify(entry)}`);
+      out.push(entry);
+    } finally {
+      await apply(true);
+    }
+  }
+  return out;
+}
+
 /** Redemptions, customer/get and customer/redemptions: medians of ROUNDS runs each. */
 async function measureAll(service, customers, label, url) {
   const out = {};
@@ -221,6 +271,11 @@ async function main() {
 
   service = await freshService(db.url);
   results.scaled.measured = await measureAll(service, CUSTOMERS, `${CUSTOMERS} customers`, db.url);
+  if (db.kind === 'embedded') results.scaled.walDiagnostics = await walDiagnostics(service, db.url);
+  else
+    step(
+      'WAL diagnostics skipped: they reload the settings of a server the bench owns only when embedded',
+    );
 
   // The ledger check over every wallet, with redemptions running beside it.
   step('ledger check over every wallet, with redemptions beside it');
