@@ -423,10 +423,19 @@ async function main() {
     [`${CUSTOMERS} customers`, s],
   ]) {
     for (const [k, v] of Object.entries(m)) {
+      if (k === 'work') {
+        console.log(`${label.padEnd(20)} ${'per redemption'.padEnd(20)} ${JSON.stringify(v)}`);
+        continue;
+      }
       console.log(
         `${label.padEnd(20)} ${k.padEnd(20)} ${v.rps} req/s, p50 ${v.p50} ms, p99 ${v.p99} ms, ${v.errors} errors`,
       );
     }
+  }
+  for (const d of results.scaled.walDiagnostics ?? []) {
+    console.log(
+      `${`${CUSTOMERS} customers`.padEnd(20)} ${d.name}: ${d.rps} req/s (${round2(d.rps / s.redeem.rps)}× the default settings), p99 ${d.p99} ms, ${d.errors} errors; per redemption ${JSON.stringify(d.work)}`,
+    );
   }
   console.log('');
   for (const t of results.targets)
