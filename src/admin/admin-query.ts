@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { ApiError } from '../capillary/api-error';
+import { parseId } from '../common/ids';
 
 const invalid = (field: string, message: string) =>
   ApiError.badRequest(`${field} ${message}`, [{ field, message }]);
@@ -35,7 +36,7 @@ export function pageQuery(
   fallback: number,
 ): { before: string | undefined; limit: number } {
   const cursor = optionalText(before, 'before', 19);
-  if (cursor !== undefined && !/^[1-9]\d{0,18}$/.test(cursor))
+  if (cursor !== undefined && parseId(cursor) === undefined)
     throw invalid('before', 'must be an id from the previous page');
   return { before: cursor, limit: intQuery(limit, 'limit', 1, 100) ?? fallback };
 }

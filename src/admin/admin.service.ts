@@ -435,7 +435,8 @@ export class AdminService {
           ? ['group', plan.owner.groupId]
           : ['customer', plan.owner.customerId],
         null,
-        { ...result, note: plan.note },
+        // Ids as the wire writes them, as earlier entries hold them.
+        { ...result, lotId: String(lotId), walletId: String(wallet.id), note: plan.note },
       );
       await journal?.record(tx, 0, result);
       return result;
@@ -512,7 +513,10 @@ export class AdminService {
     return this.db.transaction(async (tx) => {
       const id = await this.missedCalls.record(tx, principal.orgId, mobile, at);
       const call = { id, mobile, called_at: at };
-      await this.audit(tx, principal, 'missed_call.record', ['missed_call', id], null, call);
+      await this.audit(tx, principal, 'missed_call.record', ['missed_call', id], null, {
+        ...call,
+        id: String(id),
+      });
       return call;
     });
   }

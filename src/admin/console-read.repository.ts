@@ -22,7 +22,8 @@ export interface LedgerView {
   kind: string;
   amount: string;
   balance_after: string;
-  redemption_id: number | null;
+  /** The redemption's code. */
+  redemption_id: string | null;
   actor_type: string;
   created_at: Date;
 }

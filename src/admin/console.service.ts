@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
 import { AuditFilter, AuditRepository, AuditRow } from '../audit/audit.repository';
 import { Clock } from '../common/clock';
+import { parseId } from '../common/ids';
 import { Decimal } from '../common/decimal';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { Outcome } from '../common/outcome';
@@ -67,7 +68,7 @@ export class ConsoleService {
       this.db,
       principal.orgId,
       {
-        id: /^\d{1,9}$/.test(text) ? Number(text) : undefined,
+        id: parseId(text),
         mobile: digits.length >= 4 ? normalizeMobile(text, rules) : undefined,
         text,
       },

@@ -32,7 +32,7 @@ export function ledgerPageJson(p: Page<LedgerView>) {
       kind: e.kind,
       amount: wireNumber(e.amount),
       balance_after: wireNumber(e.balance_after),
-      redemption_id: wireId(e.redemption_id),
+      redemption_id: e.redemption_id,
       actor_type: e.actor_type,
       created_at: e.created_at,
     })),

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { maskRecipient } from '../common/redact';
 
 export interface OutgoingNotification {
-  id: number;
+  /** The message's id (a bigint, as text): the same on every attempt to deliver it. */
+  id: string;
   channel: 'SMS' | 'EMAIL';
   recipient: string;
   /** The message to deliver: it holds the code in clear. */

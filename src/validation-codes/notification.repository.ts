@@ -71,7 +71,7 @@ export class NotificationRepository {
   /** The org's messages to deliver, locked for this round; others' rounds skip them. */
   async lockUnsent(tx: Sql, orgId: number, limit: number): Promise<OutgoingNotification[]> {
     return tx.query<OutgoingNotification>(
-      `SELECT id, channel, recipient, clear_text AS text, text AS "maskedText" FROM notification
+      `SELECT id::text AS id, channel, recipient, clear_text AS text, text AS "maskedText" FROM notification
         WHERE org_id = $1 AND sent_at IS NULL AND attempts < $2 AND clear_text IS NOT NULL
         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [orgId, MAX_SEND_ATTEMPTS, limit],
@@ -79,7 +79,7 @@ export class NotificationRepository {
   }
 
   /** Delivered: the code in clear goes, unless the org is in demo mode. */
-  async markSent(tx: Sql, orgId: number, id: number): Promise<void> {
+  async markSent(tx: Sql, orgId: number, id: string): Promise<void> {
     await tx.query(
       `UPDATE notification n SET sent_at = now(), attempts = n.attempts + 1,
               clear_text = CASE WHEN c.demo_mode THEN n.clear_text END
@@ -89,7 +89,7 @@ export class NotificationRepository {
   }
 
   /** A failed try; a message given up on keeps no code in clear either. */
-  async markFailed(tx: Sql, orgId: number, id: number, error: string): Promise<void> {
+  async markFailed(tx: Sql, orgId: number, id: string, error: string): Promise<void> {
     await tx.query(
       `UPDATE notification n SET attempts = n.attempts + 1, last_error = $3,
               clear_text = CASE WHEN c.demo_mode OR n.attempts + 1 < $4 THEN n.clear_text END

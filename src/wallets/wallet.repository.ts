@@ -106,7 +106,7 @@ export class WalletRepository {
   ): Promise<{ walletIds: number[]; next: LapsePosition | undefined }> {
     const rows = await sql.query<{ wallet_id: number; id: number; expires_at: Date }>(
       WALLET_SQL.dueForExpiry,
-      [orgId, now, after?.expiresAt ?? new Date(0), after?.id ?? '0', limit],
+      [orgId, now, after?.expiresAt ?? new Date(0), after?.id ?? 0, limit],
     );
     const last = rows.at(-1);
     return {

@@ -38,7 +38,7 @@ export function customerName(c: { firstname: string | null; lastname: string | n
 /** A whole number ≥ 1 typed by a person, or undefined. */
 export function parseId(text: string): number | undefined {
   const t = text.trim();
-  if (!/^\d{1,10}$/.test(t)) return undefined;
+  if (!/^\d{1,16}$/.test(t)) return undefined;
   const n = Number(t);
   return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
 }
