@@ -213,4 +213,37 @@ describe('the keys led by org (migration KeysLedByOrg)', () => {
     expect(got.status).toBe(200);
     await expectLedgerOk(t);
   });
+
+  it('writes ids as it did before they were bigint: unbounded tables as strings, the rest as numbers', async () => {
+    const c = await makeCustomer(t, [{ points: 10 }]);
+    const credited = await admin(t, 'post', '/admin/points/credit', {
+      customer_id: c.id,
+      points: 5,
+    });
+    const lot = (credited.body as { lot: Record<string, unknown> }).lot;
+    expect([typeof lot.id, typeof lot.wallet_id, typeof lot.program_id]).toEqual([
+      'string',
+      'string',
+      'number',
+    ]);
+    const call = await admin(t, 'post', '/admin/missed-calls', { mobile: c.mobile });
+    expect(typeof (call.body as { id: unknown }).id).toBe('string');
+    const calls = await admin(t, 'get', '/admin/missed-calls');
+    expect(typeof (calls.body as { id: unknown }[])[0].id).toBe('string');
+    const customer = await admin(t, 'get', `/admin/customers/${c.id}`);
+    const body = customer.body as { id: unknown; wallets: { wallet_id: unknown }[] };
+    expect([typeof body.id, typeof body.wallets[0].wallet_id]).toEqual(['number', 'string']);
+    const redeemed = itemOf(
+      await redeem(t, { points_redeemed: 1, customer: { mobile: c.mobile } }),
+    );
+    const effect = (
+      redeemed as unknown as {
+        side_effects: { effect: { id: unknown; points_redemption_summary_id: unknown }[] };
+      }
+    ).side_effects.effect[0];
+    expect([typeof effect.id, typeof effect.points_redemption_summary_id]).toEqual([
+      'number',
+      'string',
+    ]);
+  });
 });
