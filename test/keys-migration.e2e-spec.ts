@@ -246,4 +246,29 @@ describe('the keys led by org (migration KeysLedByOrg)', () => {
       'string',
     ]);
   });
+
+  it('a change of what a prepared statement returns costs no request: stale connections are replaced', async () => {
+    const c = await makeCustomer(t, [{ points: 100 }]);
+    const redeemOne = async () =>
+      itemOf(await redeem(t, { points_redeemed: 1, customer: { mobile: c.mobile } })).item_status
+        .code;
+    // Every connection of the pool prepares the redemption's statements.
+    const first = await Promise.all(Array.from({ length: 12 }, redeemOne));
+    expect(first.every((code) => code === 800)).toBe(true);
+    // A migration changes the type of a column they return (as KeysLedByOrg did).
+    await t.pg.query('ALTER TABLE wallet ALTER COLUMN balance TYPE numeric(19,3)');
+    try {
+      const after = await Promise.all(Array.from({ length: 12 }, redeemOne));
+      expect(after).toEqual(Array.from({ length: 12 }, () => 800));
+      const again = await request(t.url)
+        .get('/v1.1/customer/get')
+        .query({ mobile: c.mobile, format: 'json' })
+        .set('Authorization', DEMO_TILL);
+      expect(again.status).toBe(200);
+    } finally {
+      await t.pg.query('ALTER TABLE wallet ALTER COLUMN balance TYPE numeric(18,3)');
+    }
+    expect(await redeemOne()).toBe(800);
+    await expectLedgerOk(t);
+  });
 });

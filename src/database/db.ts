@@ -7,7 +7,13 @@ import { Env } from '../config/env';
 import { Metrics } from '../metrics/metrics';
 import { TRANSACTION_SQL } from './database.sql';
 import { pipeline, Step } from './pipeline';
-import { constraintName, isDatabaseUnavailable, PgError, sqlState } from './pg-errors';
+import {
+  constraintName,
+  isDatabaseUnavailable,
+  isStalePreparedStatement,
+  PgError,
+  sqlState,
+} from './pg-errors';
 
 export type Row = Record<string, unknown>;
 
@@ -162,6 +168,12 @@ export interface TransactionOptions {
 
 const RETRYABLE = new Set<string>([PgError.DEADLOCK_DETECTED, PgError.SERIALIZATION_FAILURE]);
 const MAX_ATTEMPTS = 5;
+/**
+ * Connections dropped because their prepared statements went stale (a migration changed
+ * what a statement returns) before a transaction gives up: each try drops one, and a pool
+ * may hold that many.
+ */
+const MAX_STALE_CONNECTIONS = 32;
 const RETRY_REASON: Record<string, string> = {
   [PgError.DEADLOCK_DETECTED]: 'deadlock',
   [PgError.SERIALIZATION_FAILURE]: 'serialization',
@@ -221,10 +233,16 @@ export class Db implements Sql {
 
   async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const lockTimeout = Math.trunc(options.lockTimeoutMs ?? this.lockTimeoutMs);
+    let stale = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(work, lockTimeout);
       } catch (err) {
+        // Nothing ran: the connection that refused it is gone, the next one prepares afresh.
+        if (isStalePreparedStatement(err) && ++stale <= MAX_STALE_CONNECTIONS) {
+          attempt--;
+          continue;
+        }
         const code = sqlState(err);
         const retryable =
           (code !== undefined && RETRYABLE.has(code)) ||
@@ -247,11 +265,21 @@ export class Db implements Sql {
 
   /** One statement in its own implicit transaction. */
   private async outside(text: string | Prepared, params?: unknown[]): Promise<QueryResult> {
-    try {
-      return await this.pool.query(queryConfig(text, params));
-    } catch (err) {
-      if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError(err);
-      throw err;
+    for (let stale = 0; ; stale++) {
+      let client: PoolClient | undefined;
+      let failed: Error | undefined;
+      try {
+        client = await this.pool.connect();
+        return await client.query(queryConfig(text, params));
+      } catch (err) {
+        // As pg's pool.query does: a connection a statement failed on is closed.
+        failed = err instanceof Error ? err : new Error(String(err));
+        if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError(err);
+        if (isStalePreparedStatement(err) && stale < MAX_STALE_CONNECTIONS) continue;
+        throw err;
+      } finally {
+        client?.release(failed);
+      }
     }
   }
 
@@ -294,6 +322,8 @@ export class Db implements Sql {
         broken ??= err instanceof Error ? err : new Error(String(err));
         throw new DatabaseUnavailableError(err);
       }
+      // Its prepared statements went stale: it is closed, not reused (see transaction).
+      if (isStalePreparedStatement(err)) broken ??= err as Error;
       throw err;
     } finally {
       client.release(broken);

@@ -9,6 +9,7 @@ export const PgError = {
   ADMIN_SHUTDOWN: '57P01',
   CRASH_SHUTDOWN: '57P02',
   CANNOT_CONNECT_NOW: '57P03',
+  FEATURE_NOT_SUPPORTED: '0A000',
 } as const;
 
 export function sqlState(err: unknown): string | undefined {
@@ -16,6 +17,19 @@ export function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown } };
   const code = e.driverError?.code ?? e.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A statement this connection prepared before a migration changed the types it returns:
+ * PostgreSQL refuses to run it on this connection again. Another connection prepares it
+ * afresh.
+ */
+export function isStalePreparedStatement(err: unknown): boolean {
+  return (
+    sqlState(err) === PgError.FEATURE_NOT_SUPPORTED &&
+    err instanceof Error &&
+    err.message.includes('cached plan must not change result type')
+  );
 }
 
 export function constraintName(err: unknown): string | undefined {
