@@ -24,9 +24,8 @@ import {
   customerJson,
   customerWithWalletsJson,
   ledgerCheckJson,
-  missedCallJson,
-  notificationJson,
   programJson,
+  withWireId,
 } from './admin.wire';
 import {
   CreditDto,
@@ -288,12 +287,12 @@ export class AdminController {
 
   @Get('missed-calls')
   async listMissedCalls(@CurrentPrincipal() p: Principal) {
-    return (await this.admin.listMissedCalls(p)).map(missedCallJson);
+    return (await this.admin.listMissedCalls(p)).map(withWireId);
   }
 
   @Post('missed-calls')
   async recordMissedCall(@Caller() p: AdminCall, @Body() dto: MissedCallDto) {
-    return missedCallJson(await this.admin.recordMissedCall(p, dto.mobile));
+    return withWireId(await this.admin.recordMissedCall(p, dto.mobile));
   }
 
   @Get('notifications')
@@ -310,7 +309,7 @@ export class AdminController {
       p,
       customerId === undefined ? undefined : Number(customerId),
     );
-    return rows.map(notificationJson);
+    return rows.map(withWireId);
   }
 
   @Get('custom-fields')

@@ -3,7 +3,6 @@ import { AdminCall } from './admin-call';
 import { stringifyWireJson, wireId, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { CustomerRow } from '../customers/customer.repository';
-import { NotificationView } from '../validation-codes/notification.repository';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Program } from '../programs/program.repository';
 import { AdminService, CreditResult, CustomerWithWallets, LedgerCheck } from './admin.service';
@@ -55,9 +54,9 @@ export function customerWithWalletsJson({ customer, wallets }: CustomerWithWalle
   };
 }
 
-/** A missed call as the admin API shows it: its id (a bigint) as a string. */
-export function missedCallJson<T extends { id: number }>(call: T) {
-  return { ...call, id: wireId(call.id) };
+/** A row of an unbounded table (a missed call, a notification) with its bigint id as text. */
+export function withWireId<T extends { id: number }>(row: T) {
+  return { ...row, id: wireId(row.id) };
 }
 
 /** The ledger check's report: a failing wallet's id (a bigint) as a string. */
@@ -68,10 +67,6 @@ export function ledgerCheckJson(check: LedgerCheck) {
       wallet_id === undefined ? rest : { wallet_id: wireId(wallet_id), ...rest },
     ),
   };
-}
-
-export function notificationJson(n: NotificationView) {
-  return { ...n, id: wireId(n.id) };
 }
 
 function creditJson(r: CreditResult) {

@@ -238,7 +238,8 @@ export class Db implements Sql {
       try {
         return await this.once(work, lockTimeout);
       } catch (err) {
-        // Nothing ran: the connection that refused it is gone, the next one prepares afresh.
+        // Rolled back, and the connection that refused the statement is closed: the next
+        // one prepares afresh. Not an attempt of its own (attempts are for contention).
         if (isStalePreparedStatement(err) && ++stale <= MAX_STALE_CONNECTIONS) {
           attempt--;
           continue;
