@@ -162,9 +162,13 @@ export class Env {
   @Min(0)
   NOTIFICATION_POLL_MS: number = 1000;
 
+  /**
+   * At least 2: at start one connection holds the migration lock while another runs the
+   * migrations (with 1 the start waited for itself until the pool's connect timeout).
+   */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(2)
   @Max(500)
   DB_POOL_SIZE: number = 10;
 
