@@ -102,6 +102,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Nest holds every log line back until the application has started (bufferLogs): a start
+  // that failed on the way (its port taken, the database unreachable) would otherwise exit
+  // without a word, this error included.
+  Logger.flush();
   // A refusal that names its own remedy needs no stack trace.
   if (err instanceof SecretFileError || err instanceof EmbeddedDatabaseInUseError)
     logger.error(err.message);

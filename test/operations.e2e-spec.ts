@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createServer, Server } from 'node:net';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { makeCustomer, redeem } from './support/api';
@@ -10,7 +11,7 @@ import { freePort, spawnApp, stopAllApps } from './support/chaos/app-process';
 import { DEMO_MOBILE, DEMO_TILL } from './support/credentials';
 import { itemOf } from './support/redeem-helpers';
 import { redeemFor, reverse } from './support/reversal-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+import { createTestDatabase, startTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -271,5 +272,38 @@ describe('operations: the embedded database has one owner', () => {
     } finally {
       await after.stop();
     }
+  });
+});
+
+describe('operations: a start that fails says why', () => {
+  it('its port taken, after the migrations ran: exit 1, the reason and the lines before it printed', async () => {
+    const database = await createTestDatabase('failed_start');
+    const taken: Server = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const run = await runToExit({
+        DATABASE_URL: database.url,
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        OTP_SECRET: 'a-secret-for-this-test-only-0123456789',
+      });
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('EADDRINUSE');
+      // The lines Nest held back until the start completed are printed too.
+      expect(run.output).toContain('Starting Nest application');
+    } finally {
+      await new Promise<void>((done) => taken.close(() => done()));
+      await database.drop();
+    }
+  });
+
+  it('DB_POOL_SIZE below 2 is refused before anything starts, naming the setting', async () => {
+    const run = await runToExit({
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      DB_POOL_SIZE: '1',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('DB_POOL_SIZE');
   });
 });
