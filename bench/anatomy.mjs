@@ -3,7 +3,8 @@
  * the service's own redemption transaction (its statement texts, loaded from dist/) on the
  * real schema, seeded as `npm run bench` seeds it, spread over the same wallets; then the
  * same again with one schema feature taken away at a time (each foreign key, each secondary
- * index of the tables a redemption writes, the per-transaction SET, the lots round trip),
+ * index of the tables a redemption writes, their CHECK constraints, the per-transaction SET,
+ * the lots round trip),
  * each variant measured right after a baseline run of its own. Prints throughput and
  * database CPU per redemption per variant, against the minimal transaction of
  * bench/ceiling/, and writes bench/results/anatomy.json.
@@ -188,7 +189,7 @@ async function main() {
   const base = serviceScript(fixture, {});
   const variants = [];
   // Schema features: each foreign key and secondary index of the written tables.
-  const { fks, indexes } = await withClient(db.url, async (c) => ({
+  const { fks, indexes, checks } = await withClient(db.url, async (c) => ({
     fks: (
       await c.query(
         `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
@@ -205,6 +206,14 @@ async function main() {
           WHERE i.indrelid::regclass::text = ANY($1) AND NOT i.indisprimary
             -- The arbiter of the redeem's ON CONFLICT: the statement cannot run without it.
             AND i.indexrelid::regclass::text <> 'redemption_external_ref'
+          ORDER BY 1, 2`,
+        [TABLES],
+      )
+    ).rows,
+    checks: (
+      await c.query(
+        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
+           FROM pg_constraint WHERE contype = 'c' AND conrelid::regclass::text = ANY($1)
           ORDER BY 1, 2`,
         [TABLES],
       )
@@ -240,6 +249,17 @@ async function main() {
         ? `ALTER TABLE ${ix.tbl} ADD CONSTRAINT ${ix.conname} UNIQUE USING INDEX ${ix.name}`
         : ix.def,
       restoreFirst: ix.conname ? ix.def : null,
+    });
+  }
+  // Every statement that writes a table reads each of its CHECK constraints from their
+  // stored form and plans them before its first row (PostgreSQL's ExecRelCheck).
+  if (checks.length > 0) {
+    variants.push({
+      label: `without the ${checks.length} CHECK constraints of the written tables`,
+      drop: checks.map((ck) => `ALTER TABLE ${ck.tbl} DROP CONSTRAINT ${ck.conname}`).join('; '),
+      restore: checks
+        .map((ck) => `ALTER TABLE ${ck.tbl} ADD CONSTRAINT ${ck.conname} ${ck.def}`)
+        .join('; '),
     });
   }
   variants.push({
