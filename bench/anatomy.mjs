@@ -9,6 +9,9 @@
  * database CPU per redemption per variant, against the minimal transaction of
  * bench/ceiling/, and writes bench/results/anatomy.json.
  *
+ * BENCH_ANATOMY_ONLY=<text> keeps the variants whose label contains it, BENCH_ANATOMY_PAIRS (3)
+ * sets the pairs per variant.
+ *
  * Nothing here changes the service: the variants are measured on the bench's own scratch
  * database, and every dropped feature is put back before the next.
  */
@@ -270,6 +273,10 @@ async function main() {
     label: 'without the lots round trip (lot found in the redeem)',
     script: serviceScript(fixture, { lots: false }),
   });
+
+  // BENCH_ANATOMY_ONLY=<text>: only the variants whose label contains it (a closer look).
+  const only = process.env.BENCH_ANATOMY_ONLY;
+  if (only) variants.splice(0, variants.length, ...variants.filter((v) => v.label.includes(only)));
 
   const results = [];
   step(`ceiling (minimal transaction) spread/${CONNECTIONS}`);
