@@ -189,18 +189,21 @@ async function main() {
     return { label, tps: Math.round(tps), failed, dbCpuMs: cpu === null ? null : round3(cpu / tx) };
   };
 
+  /** The written tables' constraints of one type ('f' foreign keys, 'c' CHECKs), as SQL. */
+  const constraintsOf = async (c, type) =>
+    (
+      await c.query(
+        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
+           FROM pg_constraint WHERE contype = $2 AND conrelid::regclass::text = ANY($1)
+          ORDER BY 1, 2`,
+        [TABLES, type],
+      )
+    ).rows;
   const base = serviceScript(fixture, {});
   const variants = [];
   // Schema features: each foreign key and secondary index of the written tables.
   const { fks, indexes, checks } = await withClient(db.url, async (c) => ({
-    fks: (
-      await c.query(
-        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
-           FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY($1)
-          ORDER BY 1, 2`,
-        [TABLES],
-      )
-    ).rows,
+    fks: await constraintsOf(c, 'f'),
     indexes: (
       await c.query(
         `SELECT i.indrelid::regclass::text AS tbl, i.indexrelid::regclass::text AS name,
@@ -213,14 +216,7 @@ async function main() {
         [TABLES],
       )
     ).rows,
-    checks: (
-      await c.query(
-        `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
-           FROM pg_constraint WHERE contype = 'c' AND conrelid::regclass::text = ANY($1)
-          ORDER BY 1, 2`,
-        [TABLES],
-      )
-    ).rows,
+    checks: await constraintsOf(c, 'c'),
   }));
   const dropFk = (fk) => `ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${fk.conname}`;
   const addFk = (fk) => `ALTER TABLE ${fk.tbl} ADD CONSTRAINT ${fk.conname} ${fk.def}`;

@@ -1,6 +1,6 @@
 import { Db } from '../src/database/db';
 import { makeCustomer, redeem } from './support/api';
-import { createProgram, itemOf } from './support/redeem-helpers';
+import { createProgram, itemOf, loadWallets } from './support/redeem-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface PlanCount {
@@ -29,26 +29,8 @@ describe('plan cache: the redemption path is planned once per connection', () =>
     });
     query = { skip_validation: 'true', program_id: String(program) };
     // As many wallets and lots as the benchmark's: over a handful of lots every plan looks
-    // cheap, and the check below passed even without the allocations' LIMIT. (Each balance
-    // matches its lot; the ledger is not read here.)
-    const {
-      rows: [org],
-    } = await t.pg.query<{ id: number }>(`SELECT id FROM org WHERE code = 'demo'`);
-    await t.pg.query(
-      `INSERT INTO customer (org_id, mobile, firstname)
-       SELECT $1, (800000000000 + g)::text, 'plans' FROM generate_series(1, 10000) g`,
-      [org.id],
-    );
-    await t.pg.query(
-      `INSERT INTO wallet (org_id, program_id, customer_id, balance, lifetime_points)
-       SELECT org_id, $2, id, 100, 100 FROM customer WHERE org_id = $1 AND firstname = 'plans'`,
-      [org.id, program],
-    );
-    await t.pg.query(
-      `INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at)
-       SELECT org_id, id, 100, 100, now() FROM wallet WHERE org_id = $1 AND program_id = $2`,
-      [org.id, program],
-    );
+    // cheap, and the check below passed even without the allocations' LIMIT.
+    await loadWallets(t, program, { count: 10_000, mark: 'plans', mobileBase: 800_000_000_000 });
     await t.pg.query('ANALYZE');
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { createProgram } from './support/redeem-helpers';
+import { createProgram, loadWallets } from './support/redeem-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -16,24 +16,7 @@ describe('room for updates: wallet and lot pages keep a tenth free', () => {
   beforeAll(async () => {
     t = await startTestApp('room_for_updates');
     program = await createProgram(t, { name: 'Room', min_redeem: 0, redeem_multiple_of: null });
-    const {
-      rows: [org],
-    } = await t.pg.query<{ id: number }>(`SELECT id FROM org WHERE code = 'demo'`);
-    await t.pg.query(
-      `INSERT INTO customer (org_id, mobile, firstname)
-       SELECT $1, (810000000000 + g)::text, 'room' FROM generate_series(1, 2000) g`,
-      [org.id],
-    );
-    await t.pg.query(
-      `INSERT INTO wallet (org_id, program_id, customer_id, balance, lifetime_points)
-       SELECT org_id, $2, id, 100, 100 FROM customer WHERE org_id = $1 AND firstname = 'room'`,
-      [org.id, program],
-    );
-    await t.pg.query(
-      `INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at)
-       SELECT org_id, id, 100, 100, now() FROM wallet WHERE org_id = $1 AND program_id = $2`,
-      [org.id, program],
-    );
+    await loadWallets(t, program, { count: 2000, mark: 'room', mobileBase: 810_000_000_000 });
   });
   afterAll(async () => {
     await t.close();

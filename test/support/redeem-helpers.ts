@@ -106,3 +106,33 @@ export async function expectNoWrites<T>(t: TestApp, action: () => Promise<T>): P
 export function daysFromNow(t: TestApp, days: number): string {
   return new Date(t.clock.now().getTime() + days * 24 * 3600 * 1000).toISOString();
 }
+
+/**
+ * Loads `count` customers (first name `mark`, mobiles from `mobileBase` + 1), each with a wallet
+ * in program `programId` and one lot of 100 points, set-based as the benchmark seeds: tables of
+ * its size in a moment. Each balance matches its lot; no ledger rows are written.
+ */
+export async function loadWallets(
+  t: TestApp,
+  programId: number,
+  { count, mark, mobileBase }: { count: number; mark: string; mobileBase: number },
+): Promise<void> {
+  const {
+    rows: [org],
+  } = await t.pg.query<{ id: number }>(`SELECT id FROM org WHERE code = 'demo'`);
+  await t.pg.query(
+    `INSERT INTO customer (org_id, mobile, firstname)
+     SELECT $1, ($2::bigint + g)::text, $3 FROM generate_series(1, $4::int) g`,
+    [org.id, mobileBase, mark, count],
+  );
+  await t.pg.query(
+    `INSERT INTO wallet (org_id, program_id, customer_id, balance, lifetime_points)
+     SELECT org_id, $2, id, 100, 100 FROM customer WHERE org_id = $1 AND firstname = $3`,
+    [org.id, programId, mark],
+  );
+  await t.pg.query(
+    `INSERT INTO lot (org_id, wallet_id, amount, remaining, earned_at)
+     SELECT org_id, id, 100, 100, now() FROM wallet WHERE org_id = $1 AND program_id = $2`,
+    [org.id, programId],
+  );
+}
