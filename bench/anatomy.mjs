@@ -78,7 +78,7 @@ function serviceScript({ orgId, programId, tillId }, { setLockTimeout = true, lo
   // Without the round trip, the lot is found by the redeem statement itself (a variant).
   const lotId = lots
     ? ':id'
-    : `(SELECT id FROM lot WHERE wallet_id = :wallet_id AND remaining > 0 ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC LIMIT 1)`;
+    : `(SELECT id FROM lot WHERE wallet_id = :wallet_id AND is_open ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC LIMIT 1)`;
   const redeem = bind(REDEMPTION_SQL.redeem, {
     1: String(orgId),
     // Six letters or digits, unique: the service draws them at random and retries the rare

@@ -323,14 +323,14 @@ async function main() {
   }
   const lapsing = await withClient(db.url, async (c) => {
     const res = await c.query(
-      `UPDATE lot SET expires_at = now() WHERE note = 'scale-b' AND remaining > 0`,
+      `UPDATE lot SET expires_at = now() WHERE note = 'scale-b' AND is_open`,
     );
     return res.rowCount;
   });
   const lapsedLeft = () =>
     withClient(db.url, async (c) => {
       const { rows: r } = await c.query(
-        `SELECT count(*)::int AS n FROM lot WHERE note = 'scale-b' AND remaining > 0`,
+        `SELECT count(*)::int AS n FROM lot WHERE note = 'scale-b' AND is_open`,
       );
       return r[0].n;
     });

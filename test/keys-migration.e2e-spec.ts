@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { LotSpendsInPlace1766100000000 } from '../migrations/1766100000000-LotSpendsInPlace';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { admin, createCustomer, credit, expectLedgerOk, makeCustomer, redeem } from './support/api';
 import { DEMO_TILL } from './support/credentials';
@@ -43,8 +44,12 @@ async function everything(t: TestApp): Promise<Record<string, string[]>> {
   );
   const all: Record<string, string[]> = {};
   for (const { name } of tables) {
+    // Columns the server computes from the others (lot.is_open) are not data: they come and
+    // go with the migrations that define them.
     const { rows } = await t.pg.query<{ row: string }>(
-      `SELECT to_jsonb(x)::text AS row FROM ${name} x ORDER BY 1`,
+      `SELECT (to_jsonb(x) - ARRAY(SELECT attname::text FROM pg_attribute
+                                    WHERE attrelid = '${name}'::regclass AND attgenerated <> ''))::text AS row
+         FROM ${name} x ORDER BY 1`,
     );
     all[name] = rows.map((r) => r.row);
   }
@@ -155,11 +160,27 @@ describe('the keys led by org (migration KeysLedByOrg)', () => {
     }
   }
 
+  /**
+   * fillThroughTheApi on the schema before KeysLedByOrg. Today's service reads `lot.is_open`,
+   * which a later migration (LotSpendsInPlace) adds: the column is there for the fill only.
+   */
+  async function fillBelowTheKeys(): Promise<void> {
+    const lots = new LotSpendsInPlace1766100000000();
+    const q = migrations.createQueryRunner();
+    try {
+      await lots.up(q);
+      await fillThroughTheApi(t);
+      await lots.down(q);
+    } finally {
+      await q.release();
+    }
+  }
+
   it('moves a database filled through the API without losing or changing a row, both ways', async () => {
     // Back to the schema before it, filled by the service through its API there.
     await undoThroughKeys();
     expect((await citusProblems(t)).length).toBeGreaterThan(0);
-    await fillThroughTheApi(t);
+    await fillBelowTheKeys();
     const before = await everything(t);
     for (const [table, rows] of Object.entries(before)) {
       if (table !== 'sequences')

@@ -4,12 +4,13 @@ import { createProgram, loadWallets } from './support/redeem-helpers';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Wallet and lot pages keep a tenth free (migration RoomForUpdates), so that a redemption's
- * wallet update can be HOT (its indexes left alone) and its lot update stays on its page, also
- * on pages filled by a bulk load. Checked on rows loaded set-based, one row per page, the first
- * update of each.
+ * A redemption's updates of its wallet and lots are HOT updates (the rows' indexes left
+ * alone): wallet and lot pages keep a tenth free (migration RoomForUpdates), also pages filled
+ * by a bulk load, and the lot's partial indexes read `is_open`, which a partial spend leaves
+ * unchanged, instead of `remaining` (migration LotSpendsInPlace). Checked on rows loaded
+ * set-based, one row per page, the first update of each.
  */
-describe('room for updates: wallet and lot pages keep a tenth free', () => {
+describe('room for updates: a redemption updates its wallet and lots in place', () => {
   let t: TestApp;
   let program: number;
 
@@ -37,56 +38,123 @@ describe('room for updates: wallet and lot pages keep a tenth free', () => {
     return rows.map((r) => r.id);
   }
 
-  it('the first update of a wallet on a loaded page is HOT; a lot keeps its page', async () => {
+  it('the first update of a wallet, and a partial spend of a lot, on a loaded page are HOT', async () => {
     const wallets = await onePerPage('wallet');
     const lots = await onePerPage('lot');
     expect(wallets.length).toBeGreaterThanOrEqual(10);
     expect(lots.length).toBeGreaterThanOrEqual(10);
 
     const client = await t.pg.connect();
+    // Counted in this transaction only.
+    const hotUpdates = async (table: string): Promise<number> => {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT pg_stat_get_xact_tuples_hot_updated($1::regclass)::int AS n`,
+        [table],
+      );
+      return rows[0].n;
+    };
     try {
       await client.query('BEGIN');
       await client.query(
         `UPDATE wallet SET balance = balance - 1, redeemed = redeemed + 1 WHERE id = ANY($1)`,
         [wallets],
       );
-      const { rows: hot } = await client.query<{ n: number }>(
-        `SELECT pg_stat_get_xact_tuples_hot_updated('wallet'::regclass)::int AS n`,
-      );
-      // Counted in this transaction only: every one of them was HOT.
-      expect(hot[0].n).toBe(wallets.length);
+      expect(await hotUpdates('wallet')).toBe(wallets.length);
 
       const pages = `SELECT id, (ctid::text::point)[0] AS page FROM lot WHERE id = ANY($1) ORDER BY id`;
       const { rows: before } = await client.query<{ id: number; page: number }>(pages, [lots]);
       await client.query(`UPDATE lot SET remaining = remaining - 1 WHERE id = ANY($1)`, [lots]);
       const { rows: after } = await client.query<{ id: number; page: number }>(pages, [lots]);
       expect(after).toEqual(before);
+      expect(await hotUpdates('lot')).toBe(lots.length);
       await client.query('ROLLBACK');
     } finally {
       client.release();
     }
   });
 
-  it('is a migration of its own: down resets both tables, up sets them again', async () => {
-    const fillfactors = async (): Promise<Record<string, string[] | null>> => {
+  it('a lot is open exactly while it has points left, whoever writes it', async () => {
+    const [lot] = await onePerPage('lot');
+    const client = await t.pg.connect();
+    const state = async (): Promise<{ is_open: boolean; listed: boolean }> => {
+      // `listed`: found through the spend-order index, as a redemption finds its lots.
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ is_open: boolean; listed: boolean }>(
+        `SELECT is_open, EXISTS (SELECT 1 FROM lot o WHERE o.wallet_id = l.wallet_id
+                                   AND o.is_open AND o.id = l.id) AS listed
+           FROM lot l WHERE id = $1`,
+        [lot],
+      );
+      return rows[0];
+    };
+    try {
+      await client.query('BEGIN');
+      expect(await state()).toEqual({ is_open: true, listed: true });
+      await client.query(`UPDATE lot SET remaining = 0 WHERE id = $1`, [lot]);
+      expect(await state()).toEqual({ is_open: false, listed: false });
+      await client.query(`UPDATE lot SET remaining = 0.001 WHERE id = $1`, [lot]);
+      expect(await state()).toEqual({ is_open: true, listed: true });
+      await client.query('SAVEPOINT s');
+      await expect(
+        client.query(`UPDATE lot SET is_open = false WHERE id = $1`, [lot]),
+      ).rejects.toThrow(/can only be updated to DEFAULT/);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('are migrations of their own: down undoes both, up does both again', async () => {
+    const schema = async (): Promise<Record<string, unknown>> => {
       const { rows } = await t.pg.query<{ relname: string; reloptions: string[] | null }>(
         `SELECT relname, reloptions FROM pg_class
           WHERE relname IN ('wallet', 'lot') AND relkind = 'r' ORDER BY relname`,
       );
-      return Object.fromEntries(rows.map((r) => [r.relname, r.reloptions]));
+      const { rows: indexes } = await t.pg.query<{ name: string; predicate: string }>(
+        `SELECT indexrelid::regclass::text AS name, pg_get_expr(indpred, indrelid) AS predicate
+           FROM pg_index WHERE indrelid = 'lot'::regclass AND indpred IS NOT NULL ORDER BY 1`,
+      );
+      const { rows: columns } = await t.pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM information_schema.columns
+          WHERE table_name = 'lot' AND column_name = 'is_open'`,
+      );
+      return {
+        fillfactor: Object.fromEntries(rows.map((r) => [r.relname, r.reloptions])),
+        predicates: Object.fromEntries(indexes.map((i) => [i.name, i.predicate])),
+        isOpen: columns[0].n === 1,
+      };
     };
-    expect(await fillfactors()).toEqual({ lot: ['fillfactor=90'], wallet: ['fillfactor=90'] });
+    const up = {
+      fillfactor: { lot: ['fillfactor=90'], wallet: ['fillfactor=90'] },
+      predicates: {
+        lot_lapsing: '(is_open AND (expires_at IS NOT NULL))',
+        lot_spend_order: 'is_open',
+      },
+      isOpen: true,
+    };
+    expect(await schema()).toEqual(up);
     const migrations = new DataSource(dataSourceOptions(t.databaseUrl, 2));
     await migrations.initialize();
     try {
-      const { rows } = await t.pg.query<{ name: string }>(
-        'SELECT name FROM migrations ORDER BY id DESC LIMIT 1',
-      );
-      expect(rows[0].name).toBe('RoomForUpdates1766000000000');
-      await migrations.undoLastMigration({ transaction: 'all' });
-      expect(await fillfactors()).toEqual({ lot: null, wallet: null });
+      const undone: string[] = [];
+      while (!undone.includes('RoomForUpdates1766000000000')) {
+        const { rows } = await t.pg.query<{ name: string }>(
+          'SELECT name FROM migrations ORDER BY id DESC LIMIT 1',
+        );
+        undone.push(rows[0].name);
+        await migrations.undoLastMigration({ transaction: 'all' });
+      }
+      expect(undone).toEqual(['LotSpendsInPlace1766100000000', 'RoomForUpdates1766000000000']);
+      expect(await schema()).toEqual({
+        fillfactor: { lot: null, wallet: null },
+        predicates: {
+          lot_lapsing: '((remaining > (0)::numeric) AND (expires_at IS NOT NULL))',
+          lot_spend_order: '(remaining > (0)::numeric)',
+        },
+        isOpen: false,
+      });
       await migrations.runMigrations({ transaction: 'all' });
-      expect(await fillfactors()).toEqual({ lot: ['fillfactor=90'], wallet: ['fillfactor=90'] });
+      expect(await schema()).toEqual(up);
     } finally {
       await migrations.destroy();
     }

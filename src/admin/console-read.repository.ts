@@ -66,7 +66,7 @@ export class ConsoleReadRepository {
       `SELECT l.id, l.wallet_id, w.program_id, w.group_id, l.amount::text, l.remaining::text,
               l.earned_at, l.expires_at, l.note
          FROM wallet w JOIN lot l ON l.org_id = w.org_id AND l.wallet_id = w.id
-        WHERE w.org_id = $1 AND w.customer_id = $2 AND l.remaining > 0
+        WHERE w.org_id = $1 AND w.customer_id = $2 AND l.is_open
           AND (l.expires_at IS NULL OR l.expires_at > $3)
         ORDER BY l.expires_at NULLS LAST, l.earned_at, l.id`,
       [orgId, customerId, now],

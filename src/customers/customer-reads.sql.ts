@@ -37,7 +37,7 @@ export const CUSTOMER_READS_SQL = {
          LEFT JOIN customer_group g ON g.org_id = w.org_id AND g.id = w.group_id
          LEFT JOIN LATERAL (
            SELECT sum(remaining) AS lapsed FROM lot
-            WHERE lot.org_id = w.org_id AND lot.wallet_id = w.id AND remaining > 0 AND expires_at <= $2
+            WHERE lot.org_id = w.org_id AND lot.wallet_id = w.id AND is_open AND expires_at <= $2
          ) l ON true
         ORDER BY w.group_id NULLS FIRST, w.program_id`,
   /** How many redemptions customer $1 of org $2 has. */

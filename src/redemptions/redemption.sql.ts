@@ -17,7 +17,7 @@ export const REDEMPTION_SQL = {
     FROM (VALUES (1)) AS one(x)
     LEFT JOIN LATERAL (
       SELECT id, remaining, expires_at FROM lot
-       WHERE lot.org_id = $2 AND wallet_id = $1 AND remaining > 0
+       WHERE lot.org_id = $2 AND wallet_id = $1 AND is_open
       ${OPEN_LOTS_ORDER}
     ) AS l ON true`,
 
@@ -38,7 +38,7 @@ export const REDEMPTION_SQL = {
                                JOIN wallet w ON w.org_id = c.org_id AND w.customer_id = c.id
                                             AND w.program_id = $3
                               WHERE c.org_id = $1 AND ${where})
-            AND remaining > 0
+            AND is_open
           ${OPEN_LOTS_ORDER}
        ) AS l ON true`,
 

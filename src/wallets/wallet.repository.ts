@@ -152,7 +152,7 @@ export class WalletRepository {
       // One probe of the lapsing index per org (it leads with the org).
       `SELECT min(x.oldest) AS oldest FROM org o CROSS JOIN LATERAL (
          SELECT min(expires_at) AS oldest FROM lot
-          WHERE lot.org_id = o.id AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1
+          WHERE lot.org_id = o.id AND is_open AND expires_at IS NOT NULL AND expires_at <= $1
        ) x`,
       [now],
     );
@@ -189,7 +189,7 @@ export class WalletRepository {
   async openLots(tx: Sql, wallet: LockedWallet): Promise<OpenLot[]> {
     const rows = await tx.query<LotRow>(
       `SELECT id, remaining, expires_at FROM lot
-        WHERE org_id = $1 AND wallet_id = $2 AND remaining > 0
+        WHERE org_id = $1 AND wallet_id = $2 AND is_open
         ${OPEN_LOTS_ORDER}`,
       [wallet.orgId, wallet.id],
     );

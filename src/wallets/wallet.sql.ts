@@ -13,7 +13,7 @@ export const WALLET_SQL = {
    * lapsing order (keyset on the lot_lapsing index).
    */
   dueForExpiry: `SELECT wallet_id, id, expires_at FROM lot
-        WHERE org_id = $1 AND remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $2
+        WHERE org_id = $1 AND is_open AND expires_at IS NOT NULL AND expires_at <= $2
           AND (expires_at, id) > ($3::timestamptz, $4::bigint)
         ORDER BY expires_at, id LIMIT $5`,
   /** Locks those of the wallets $2 of org $1 no other transaction holds. */
@@ -30,7 +30,7 @@ export const WALLET_SQL = {
                 w.balance - sum(l.remaining) OVER spend AS balance_after,
                 row_number() OVER spend AS seq
            FROM lot l JOIN wallet w ON w.org_id = l.org_id AND w.id = l.wallet_id
-          WHERE l.org_id = $1 AND l.wallet_id = ANY($2::bigint[]) AND l.remaining > 0
+          WHERE l.org_id = $1 AND l.wallet_id = ANY($2::bigint[]) AND l.is_open
             AND l.expires_at IS NOT NULL AND l.expires_at <= $3
          WINDOW spend AS (PARTITION BY l.wallet_id ORDER BY l.expires_at, l.earned_at, l.id)
        ), emptied AS (
@@ -62,7 +62,7 @@ export const WALLET_SQL = {
 export const LEDGER_CHECK_SQL = {
   walletTotals: `SELECT w.id, w.balance, l.total AS ledger, l.orphans AS ledger_orphans,
               (SELECT coalesce(sum(remaining), 0) FROM lot
-                WHERE lot.org_id = w.org_id AND wallet_id = w.id AND remaining > 0) AS lots
+                WHERE lot.org_id = w.org_id AND wallet_id = w.id AND is_open) AS lots
          FROM wallet w
          CROSS JOIN LATERAL (
            SELECT coalesce(sum(e.amount), 0) AS total,
