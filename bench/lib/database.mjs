@@ -23,6 +23,17 @@ async function serverVersion(url) {
   );
 }
 
+/**
+ * A second fresh database on the server of `db` (either kind), dropped at the end, before
+ * that server stops: two data sets measured side by side share the server's buffers, WAL
+ * and CPU, as two rounds of one run do.
+ */
+export async function siblingDatabase(db, cleanup) {
+  const sibling = await createOnServer(db.url, cleanup);
+  const name = new URL(sibling.url).pathname.slice(1);
+  return { ...sibling, kind: db.kind, description: `database ${name} on the same server` };
+}
+
 async function createOnServer(serverUrl, cleanup) {
   const name = `bench_${randomId(6)}`;
   await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
