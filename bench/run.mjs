@@ -18,7 +18,7 @@ import { createProbes } from './lib/probes.mjs';
 import { printStatements, printTable, printTargets, renderSvg } from './lib/report.mjs';
 import { checkIntegrity, seedBench } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
-import { median } from './lib/util.mjs';
+import { median, pairedRatio } from './lib/util.mjs';
 import { runWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -234,17 +234,6 @@ function combine(runs) {
     cpuMsPerRequest: cpu,
     ...(first.statements ? { statements: first.statements } : {}),
     runs: runs.map(({ id: _id, label: _label, statements: _statements, ...run }) => run),
-  };
-}
-
-/** Per round, `a` over `b` (runs of the same round back to back): median and range. */
-function pairedRatio(a, b, pick) {
-  const ratios = a.runs.map((run, i) => round2(pick(run) / pick(b.runs[i])));
-  return {
-    median: round2(median(ratios)),
-    min: Math.min(...ratios),
-    max: Math.max(...ratios),
-    ratios,
   };
 }
 
@@ -569,18 +558,22 @@ async function main() {
   for (const [target, connections] of SHAPES) {
     const svc = byId.get(`service-${target}-${connections}`);
     const raw = byId.get(`raw-${target}-${connections}`);
-    svc.vsRaw = pairedRatio(svc, raw, (r) => r.rps);
-    svc.p99VsRaw = pairedRatio(svc, raw, (r) => r.p99);
+    svc.vsRaw = pairedRatio(svc.runs, raw.runs, (r) => r.rps);
+    svc.p99VsRaw = pairedRatio(svc.runs, raw.runs, (r) => r.p99);
     const ceiling = byId.get(`ceiling-${target}-${connections}`);
-    if (ceiling) svc.vsCeiling = pairedRatio(svc, ceiling, (r) => r.rps);
+    if (ceiling) svc.vsCeiling = pairedRatio(svc.runs, ceiling.runs, (r) => r.rps);
   }
   if (!ONLY_CEILING) {
     const authCached = byId.get('auth-cached');
-    authCached.vsCheapHash = pairedRatio(authCached, byId.get('auth-nocache-cheap'), (r) => r.rps);
+    authCached.vsCheapHash = pairedRatio(
+      authCached.runs,
+      byId.get('auth-nocache-cheap').runs,
+      (r) => r.rps,
+    );
     const xmlRuns = byId.get('xml-spread-16');
-    xmlRuns.vsJson = pairedRatio(xmlRuns, byId.get('json-spread-16'), (r) => r.rps);
+    xmlRuns.vsJson = pairedRatio(xmlRuns.runs, byId.get('json-spread-16').runs, (r) => r.rps);
     const metricsOn = byId.get('metrics-on');
-    metricsOn.vsOff = pairedRatio(metricsOn, byId.get('metrics-off'), (r) => r.rps);
+    metricsOn.vsOff = pairedRatio(metricsOn.runs, byId.get('metrics-off').runs, (r) => r.rps);
   }
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.

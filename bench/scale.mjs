@@ -33,7 +33,7 @@ import { renderScaleSvg } from './lib/report.mjs';
 import { loadCustomers, scaleFixture, tableCounts } from './lib/scale-data.mjs';
 import { checkIntegrity } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
-import { md5Hex, median, procStatusMb } from './lib/util.mjs';
+import { md5Hex, median, pairedRatio, procStatusMb } from './lib/util.mjs';
 import { runWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -177,12 +177,6 @@ const summary = (runs) => ({
   otherCodes: runs.map((x) => x.otherCodes),
   runs: runs.map((x) => ({ rps: x.rps, p50: x.p50, p99: x.p99 })),
 });
-
-/** Per round, the scaled run over the base run of the same round: median and every round's. */
-function pairedRatio(scaled, base, pick) {
-  const ratios = scaled.map((run, i) => round2(pick(run) / pick(base[i])));
-  return { median: round2(median(ratios)), ratios };
-}
 
 /**
  * Redemptions, customer/get and customer/redemptions on both sides, in paired rounds: each

@@ -30,6 +30,21 @@ export function median(values) {
 }
 
 /** Nearest-rank percentile of an ascending array. */
+/**
+ * Per round, the run of `a` over the run of `b` of the same round (paired runs, back to back):
+ * the median of those ratios, their range and every one, to two decimals.
+ */
+export function pairedRatio(aRuns, bRuns, pick) {
+  const two = (x) => Math.round(x * 100) / 100;
+  const ratios = aRuns.map((run, i) => two(pick(run) / pick(bRuns[i])));
+  return {
+    median: two(median(ratios)),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    ratios,
+  };
+}
+
 export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   const rank = Math.ceil((p / 100) * sorted.length);
