@@ -36,8 +36,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
 const CEILING_SCHEMA = fileURLToPath(new URL('ceiling/schema.sql', import.meta.url));
 const CEILING_TX = fileURLToPath(new URL('ceiling/redemption.sql', import.meta.url));
-const { REDEMPTION_SQL } = require('../dist/src/redemptions/redemption.sql.js');
-const { CUSTOMER_SQL } = require('../dist/src/customers/customer.sql.js');
+const {
+  REDEMPTION_SQL,
+  SPEND_SQL,
+  CUSTOMER_SQL,
+  OPEN_LOTS_ORDER,
+} = require('../dist/src/statements.js');
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_ANATOMY_SECONDS ?? 5);
@@ -78,8 +82,8 @@ function serviceScript({ orgId, programId, tillId }, { setLockTimeout = true, lo
   // Without the round trip, the lot is found by the redeem statement itself (a variant).
   const lotId = lots
     ? ':id'
-    : `(SELECT id FROM lot WHERE wallet_id = :wallet_id AND is_open ORDER BY expires_at ASC NULLS LAST, earned_at ASC, id ASC LIMIT 1)`;
-  const redeem = bind(REDEMPTION_SQL.redeem, {
+    : `(SELECT id FROM lot WHERE wallet_id = :wallet_id AND is_open ${OPEN_LOTS_ORDER} LIMIT 1)`;
+  const redeem = bind(SPEND_SQL, {
     1: String(orgId),
     // Six letters or digits, unique: the service draws them at random and retries the rare
     // collision, which pgbench cannot; a sequence in base 62 stands in.

@@ -14,6 +14,7 @@ import { Env } from './config/env';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrgsModule } from './orgs/orgs.module';
@@ -22,7 +23,6 @@ import { RedemptionsModule } from './redemptions/redemptions.module';
 import { ReversalsModule } from './reversals/reversals.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
-import { WalletsModule } from './wallets/wallets.module';
 
 /** What a caller of createApp may supply instead of the production defaults. */
 export interface AppOptions {
@@ -79,7 +79,7 @@ export class AppModule {
         HealthModule,
         CustomersModule,
         ProgramsModule,
-        WalletsModule,
+        LedgerModule,
         IdempotencyModule,
         OrgsModule,
         RedemptionsModule,

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 
 /*
  * The boundaries of docs/architecture.md, checked on the source: SQL only in repositories
- * (and *.sql.ts beside them), the Capillary wire format only at the edge.
+ * (and *.sql.ts beside them), the Capillary wire format only at the edge, every balance
+ * movement in the ledger module, modules that export services.
  */
 
 const SRC = __dirname;
@@ -60,5 +61,48 @@ describe('architecture', () => {
       .filter((f) => /\b(HttpStatus|ApiError|HttpException)\b/.test(f.text))
       .map((f) => f.path);
     expect(offending).toEqual([]);
+  });
+
+  it('only ledger/ writes wallets, lots, ledger rows and allocations', () => {
+    const write =
+      /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(wallet|lot|ledger_entry|redemption_allocation)\b/;
+    const writers = files.filter((f) => write.test(f.text)).map((f) => f.path);
+    expect(writers.length).toBeGreaterThan(0);
+    expect(writers.filter((p) => !p.startsWith('ledger/'))).toEqual([]);
+  });
+
+  it('the write detector sees every movement of the ledger (it is not blind)', () => {
+    const movements = files.filter((f) => f.path.startsWith('ledger/movements/'));
+    expect(movements.map((f) => f.path.replace('ledger/movements/', '')).sort()).toEqual([
+      'credit.sql.ts',
+      'expire.sql.ts',
+      'refill.sql.ts',
+      'spend.sql.ts',
+    ]);
+    for (const f of movements) expect(f.text).toMatch(/UPDATE wallet SET/);
+  });
+
+  it('@Global() only for infrastructure (config, database, clock, metrics, rate limits)', () => {
+    const globals = files.filter((f) => /@Global\(\)/.test(f.text)).map((f) => f.path);
+    expect(globals.sort()).toEqual([
+      'common/common.module.ts',
+      'database/database.module.ts',
+      'metrics/metrics.module.ts',
+      'rate-limit/rate-limit.module.ts',
+    ]);
+  });
+
+  it('modules export services, never a repository', () => {
+    const modules = files.filter((f) => f.path.endsWith('.module.ts'));
+    expect(modules.length).toBeGreaterThan(10);
+    const offending = modules
+      .filter((f) => /exports:\s*\[[^\]]*Repository/.test(f.text))
+      .map((f) => f.path);
+    expect(offending).toEqual([]);
+  });
+
+  it('one way to roll back with a refusal: Rollback is defined once', () => {
+    const defined = files.filter((f) => /class Rollback\b/.test(f.text)).map((f) => f.path);
+    expect(defined).toEqual(['common/outcome.ts']);
   });
 });

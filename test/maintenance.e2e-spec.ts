@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { IdempotencyPurger } from '../src/idempotency/idempotency-purger';
 import { OutboxSender } from '../src/validation-codes/outbox-sender';
-import { ExpirySweeper } from '../src/wallets/expiry-sweeper';
+import { ExpirySweeper } from '../src/ledger/expiry-sweeper';
 import { admin, makeCustomer, orgIdOf, redeem } from './support/api';
 import { DEMO_ADMIN, OTHER_ADMIN } from './support/credentials';
 import { startTestApp, TestApp } from './support/test-app';

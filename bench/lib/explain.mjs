@@ -4,7 +4,8 @@ import { withClient } from './pg.mjs';
 import { SPREAD_MOBILE_BASE } from './fixtures.mjs';
 
 const require = createRequire(import.meta.url);
-const dist = (path) => require(`../../dist/src/${path}`);
+/** The service's statement texts, from its one module for the benchmarks. */
+const statements = () => require('../../dist/src/statements.js');
 const { prepareValue } = require('pg/lib/utils');
 
 /** A parameter as an untyped literal, its text as the driver would bind it. */
@@ -35,10 +36,16 @@ const GROWING = [
  * of a customer in the middle of the loaded data.
  */
 function hotPathStatements(f, sample) {
-  const { CUSTOMER_SQL, CUSTOMER_WHERE } = dist('customers/customer.sql.js');
-  const { CUSTOMER_READS_SQL } = dist('customers/customer-reads.sql.js');
-  const { REDEMPTION_SQL } = dist('redemptions/redemption.sql.js');
-  const { WALLET_SQL, LEDGER_CHECK_SQL } = dist('wallets/wallet.sql.js');
+  const {
+    CUSTOMER_SQL,
+    CUSTOMER_WHERE,
+    CUSTOMER_READS_SQL,
+    REDEMPTION_SQL,
+    SPEND_SQL,
+    WALLET_SQL,
+    EXPIRE_SQL,
+    LEDGER_CHECK_SQL,
+  } = statements();
   const now = new Date().toISOString();
   const mobile = sample.mobile;
   return [
@@ -61,7 +68,7 @@ function hotPathStatements(f, sample) {
     ],
     [
       'redeem: the writing statement',
-      REDEMPTION_SQL.redeem,
+      SPEND_SQL,
       [
         f.orgId,
         'ZZZZZZ',
@@ -113,7 +120,7 @@ function hotPathStatements(f, sample) {
     ['sweeper: lock wallets', WALLET_SQL.tryLockMany, [f.orgId, `{${sample.walletId}}`]],
     [
       'sweeper: write off',
-      WALLET_SQL.expireLapsedOf,
+      EXPIRE_SQL,
       [f.orgId, `{${sample.walletId}}`, now, 'system', null, 'explain'],
     ],
     ['ledger check: wallet page', LEDGER_CHECK_SQL.walletTotals, [f.orgId, sample.walletId, 1000]],

@@ -1,8 +1,8 @@
 /**
  * The ceiling: the redemption transaction issued straight from `pg`, one client per
  * connection, no HTTP and no framework. The statements are the service's own texts, loaded
- * from its build (dist/src/customers/customer.sql.js, dist/src/redemptions/redemption.sql.js)
- * and sent as the service sends them (dist/src/database/pipeline.js): BEGIN, the customer
+ * from its build's one module for the benchmarks (dist/src/statements.js), and sent as the
+ * service sends them (its pipeline, from the same module): BEGIN, the customer
  * with their wallet locked and then the wallet's lots and whether the reference is taken,
  * in one round trip; the redemption's one writing statement with COMMIT in the second.
  */
@@ -15,10 +15,14 @@ import { fromMilli, summarize, toMilli } from '../lib/util.mjs';
 import { serveWorker } from '../lib/workers.mjs';
 
 const require = createRequire(import.meta.url);
-const { CUSTOMER_SQL, CUSTOMER_WHERE } = require('../../dist/src/customers/customer.sql.js');
-const { REDEMPTION_SQL } = require('../../dist/src/redemptions/redemption.sql.js');
-const { pipeline } = require('../../dist/src/database/pipeline.js');
-const { TRANSACTION_SQL } = require('../../dist/src/database/database.sql.js');
+const {
+  CUSTOMER_SQL,
+  CUSTOMER_WHERE,
+  REDEMPTION_SQL,
+  SPEND_SQL,
+  pipeline,
+  TRANSACTION_SQL,
+} = require('../../dist/src/statements.js');
 
 // Same names and texts as the service's `prepared(...)` declarations.
 const STATEMENTS = [
@@ -29,7 +33,7 @@ const STATEMENTS = [
     'redemption-lots-and-reference-of-mobile',
     REDEMPTION_SQL.lotsAndReferenceOf(CUSTOMER_WHERE.mobile),
   ],
-  ['redemption-redeem', REDEMPTION_SQL.redeem],
+  ['redemption-redeem', SPEND_SQL],
 ];
 const [BEGIN, COMMIT, LOCK, LOTS, REDEEM] = STATEMENTS.map(([name]) => name);
 const TEXT = Object.fromEntries(STATEMENTS);

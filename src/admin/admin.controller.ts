@@ -18,7 +18,14 @@ import { Principal } from '../auth/principal';
 import { ValidationError } from 'class-validator';
 import { ApiError, FieldError } from '../capillary/api-error';
 import { AdminBodyPipe, NonEmptyPatchPipe } from './admin-body.pipe';
-import { AdminService } from './admin.service';
+import { TillsService } from '../auth/tills.service';
+import { isRedemptionCode } from '../common/codes';
+import { CustomersService } from '../customers/customers.service';
+import { GroupsService } from '../groups/groups.service';
+import { LedgerCheckService } from '../ledger/ledger-check.service';
+import { ProgramsService } from '../programs/programs.service';
+import { CustomFieldsService } from '../redemptions/custom-fields.service';
+import { ValidationCodeService } from '../validation-codes/validation-code.service';
 import {
   AdminCreditWire,
   customerJson,
@@ -43,7 +50,8 @@ import {
   TillCreateDto,
   TillPatchDto,
 } from './dto/admin.dto';
-import { AdminCall, Caller } from './admin-call';
+import { AdminCall } from '../audit/audit.service';
+import { Caller } from './admin-call';
 import { ConsoleService } from './console.service';
 import {
   auditPageJson,
@@ -93,29 +101,35 @@ const id = {
 @UsePipes(new AdminBodyPipe(), strict)
 export class AdminController {
   constructor(
-    private readonly admin: AdminService,
+    private readonly programs: ProgramsService,
+    private readonly tills: TillsService,
+    private readonly customers: CustomersService,
+    private readonly groups: GroupsService,
+    private readonly validation: ValidationCodeService,
+    private readonly customFields: CustomFieldsService,
+    private readonly ledgerCheck: LedgerCheckService,
     private readonly credits: AdminCreditWire,
     private readonly console: ConsoleService,
   ) {}
 
   @Get('config')
   getConfig(@CurrentPrincipal() p: Principal) {
-    return this.admin.getConfig(p);
+    return this.programs.getConfig(p);
   }
 
   @Patch('config')
   patchConfig(@Caller() p: AdminCall, @Body(NonEmptyPatchPipe) dto: OrgConfigPatchDto) {
-    return this.admin.patchConfig(p, dto);
+    return this.programs.patchConfig(p, dto);
   }
 
   @Get('programs')
   async listPrograms(@CurrentPrincipal() p: Principal) {
-    return (await this.admin.listPrograms(p)).map(programJson);
+    return (await this.programs.listPrograms(p)).map(programJson);
   }
 
   @Post('programs')
   async createProgram(@Caller() p: AdminCall, @Body() dto: ProgramCreateDto) {
-    return programJson(await this.admin.createProgram(p, dto));
+    return programJson(await this.programs.createProgram(p, dto));
   }
 
   @Patch('programs/:id')
@@ -124,17 +138,17 @@ export class AdminController {
     @Param('id', id) programId: number,
     @Body(NonEmptyPatchPipe) dto: ProgramPatchDto,
   ) {
-    return programJson(await this.admin.patchProgram(p, programId, dto));
+    return programJson(await this.programs.patchProgram(p, programId, dto));
   }
 
   @Get('access-groups')
   listAccessGroups(@CurrentPrincipal() p: Principal) {
-    return this.admin.listAccessGroups(p);
+    return this.tills.listAccessGroups(p);
   }
 
   @Get('tills')
   listTills(@CurrentPrincipal() p: Principal) {
-    return this.admin.listTills(p);
+    return this.tills.listTills(p);
   }
 
   @Patch('tills/:id')
@@ -143,12 +157,12 @@ export class AdminController {
     @Param('id', id) tillId: number,
     @Body(NonEmptyPatchPipe) dto: TillPatchDto,
   ) {
-    return this.admin.patchTill(p, tillId, dto);
+    return this.tills.patchTill(p, tillId, dto);
   }
 
   @Post('tills')
   createTill(@Caller() p: AdminCall, @Body() dto: TillCreateDto) {
-    return this.admin.createTill(p, dto);
+    return this.tills.createTill(p, dto);
   }
 
   @Get('customers')
@@ -191,7 +205,7 @@ export class AdminController {
   @Post('redemptions/:code/reverse')
   @HttpCode(200)
   async reverse(@Caller() p: AdminCall, @Param('code') code: string, @Body() dto: AdminReverseDto) {
-    if (!/^[A-Za-z0-9]{6}$/.test(code)) throw ApiError.notFound(`Redemption ${code} not found`);
+    if (!isRedemptionCode(code)) throw ApiError.notFound(`Redemption ${code} not found`);
     return reversedJson(await this.console.reverse(p, code, dto.points));
   }
 
@@ -225,12 +239,12 @@ export class AdminController {
 
   @Post('customers')
   async createCustomer(@Caller() p: AdminCall, @Body() dto: CustomerCreateDto) {
-    return customerJson(await this.admin.createCustomer(p, dto));
+    return customerJson(await this.customers.createCustomer(p, dto));
   }
 
   @Get('customers/:id')
   async getCustomer(@CurrentPrincipal() p: Principal, @Param('id', id) customerId: number) {
-    return customerWithWalletsJson(await this.admin.getCustomer(p, customerId));
+    return customerWithWalletsJson(await this.customers.getCustomer(p, customerId));
   }
 
   @Patch('customers/:id')
@@ -239,7 +253,7 @@ export class AdminController {
     @Param('id', id) customerId: number,
     @Body(NonEmptyPatchPipe) dto: CustomerPatchDto,
   ) {
-    return customerJson(await this.admin.patchCustomer(p, customerId, dto));
+    return customerJson(await this.customers.patchCustomer(p, customerId, dto));
   }
 
   @Post('points/credit')
@@ -254,17 +268,17 @@ export class AdminController {
 
   @Get('groups')
   listGroups(@CurrentPrincipal() p: Principal) {
-    return this.admin.listGroups(p);
+    return this.groups.listGroups(p);
   }
 
   @Post('groups')
   createGroup(@Caller() p: AdminCall, @Body() dto: GroupCreateDto) {
-    return this.admin.createGroup(p, dto);
+    return this.groups.createGroup(p, dto);
   }
 
   @Get('groups/:id')
   getGroup(@CurrentPrincipal() p: Principal, @Param('id', id) groupId: number) {
-    return this.admin.getGroup(p, groupId);
+    return this.groups.getGroup(p, groupId);
   }
 
   @Patch('groups/:id')
@@ -273,7 +287,7 @@ export class AdminController {
     @Param('id', id) groupId: number,
     @Body(NonEmptyPatchPipe) dto: GroupPatchDto,
   ) {
-    return this.admin.patchGroup(p, groupId, dto);
+    return this.groups.patchGroup(p, groupId, dto);
   }
 
   @Post('groups/:id/members')
@@ -282,17 +296,17 @@ export class AdminController {
     @Param('id', id) groupId: number,
     @Body() dto: GroupMemberDto,
   ) {
-    return this.admin.addGroupMember(p, groupId, dto.customer_id);
+    return this.groups.addGroupMember(p, groupId, dto.customer_id);
   }
 
   @Get('missed-calls')
   async listMissedCalls(@CurrentPrincipal() p: Principal) {
-    return (await this.admin.listMissedCalls(p)).map(withWireId);
+    return (await this.validation.listMissedCalls(p)).map(withWireId);
   }
 
   @Post('missed-calls')
   async recordMissedCall(@Caller() p: AdminCall, @Body() dto: MissedCallDto) {
-    return withWireId(await this.admin.recordMissedCall(p, dto.mobile));
+    return withWireId(await this.validation.recordMissedCall(p, dto.mobile));
   }
 
   @Get('notifications')
@@ -305,7 +319,7 @@ export class AdminController {
         { field: 'customer_id', message: 'must be an integer' },
       ]);
     }
-    const rows = await this.admin.listNotifications(
+    const rows = await this.validation.listNotifications(
       p,
       customerId === undefined ? undefined : Number(customerId),
     );
@@ -314,17 +328,17 @@ export class AdminController {
 
   @Get('custom-fields')
   listCustomFields(@CurrentPrincipal() p: Principal) {
-    return this.admin.listCustomFields(p);
+    return this.customFields.listCustomFields(p);
   }
 
   @Post('custom-fields')
   createCustomField(@Caller() p: AdminCall, @Body() dto: CustomFieldDto) {
-    return this.admin.createCustomField(p, dto.name);
+    return this.customFields.createCustomField(p, dto.name);
   }
 
   @Get('ledger/verify')
   @HttpCode(200)
   async verifyLedger(@CurrentPrincipal() p: Principal) {
-    return ledgerCheckJson(await this.admin.verifyLedger(p));
+    return ledgerCheckJson(await this.ledgerCheck.verify(p.orgId));
   }
 }

@@ -1,11 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AdminCall } from './admin-call';
+import { AdminCall } from '../audit/audit.service';
 import { stringifyWireJson, wireId, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { CustomerRow } from '../customers/customer.repository';
+import { CustomerProfile } from '../customers/customers.service';
+import { CreditResult, EarningService } from '../earning/earning.service';
+import { LedgerCheck } from '../ledger/ledger-check.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Program } from '../programs/program.repository';
-import { AdminService, CreditResult, CustomerWithWallets, LedgerCheck } from './admin.service';
 import { CreditDto } from './dto/admin.dto';
 
 /** The admin API's JSON for the admin use cases' values, with exact decimals. */
@@ -38,7 +40,7 @@ export function customerJson(c: CustomerRow) {
   };
 }
 
-export function customerWithWalletsJson({ customer, wallets }: CustomerWithWallets) {
+export function customerWithWalletsJson({ customer, wallets }: CustomerProfile) {
   return {
     ...customerJson(customer),
     wallets: wallets.map((w) => ({
@@ -87,7 +89,7 @@ function creditJson(r: CreditResult) {
 @Injectable()
 export class AdminCreditWire {
   constructor(
-    private readonly admin: AdminService,
+    private readonly earning: EarningService,
     private readonly idempotency: IdempotencyService,
   ) {}
 
@@ -96,7 +98,7 @@ export class AdminCreditWire {
     dto: CreditDto,
     idempotencyKey: string | undefined,
   ): Promise<WireResponse> {
-    const plan = await this.admin.planCredit(principal, dto);
+    const plan = await this.earning.planCredit(principal, dto);
     const hash = () => requestFingerprint('credit', '/admin/points/credit', {}, dto);
     const response = await this.idempotency.run(
       principal.orgId,
@@ -110,7 +112,7 @@ export class AdminCreditWire {
         }
         return {
           status: HttpStatus.CREATED,
-          body: stringifyWireJson(creditJson(await this.admin.credit(plan, journal))),
+          body: stringifyWireJson(creditJson(await this.earning.credit(plan, journal))),
           keep: true,
         };
       },

@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
-import { AuditFilter, AuditRepository, AuditRow } from '../audit/audit.repository';
+import { AuditFilter, AuditRow } from '../audit/audit.repository';
+import { AdminCall, AuditLog } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { parseId } from '../common/ids';
 import { Decimal } from '../common/decimal';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../common/errors';
 import { Outcome } from '../common/outcome';
-import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { CustomerRow } from '../customers/customer.repository';
+import { CustomersService } from '../customers/customers.service';
 import { normalizeMobile } from '../customers/mobile';
-import {
-  RedemptionHistoryRepository,
-  RedemptionHistoryRow,
-} from '../customers/redemption-history.repository';
+import { RedemptionHistoryRow } from '../customers/redemption-history.repository';
 import { Db, LockTimeoutError } from '../database/db';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { OrgSettings } from '../programs/org-settings';
-import { RefusalTallyRepository } from '../redemptions/refusal-tally.repository';
+import { RedemptionService } from '../redemptions/redemption.service';
 import { Reversed, ReversalService } from '../reversals/reversal.service';
-import { AdminCall, auditEntry } from './admin-call';
 import { ConsoleReadRepository, HourlyRow, LedgerView, LotView } from './console-read.repository';
 
 /** One keyset page: the rows, and the cursor of the next (older) page, if any. */
@@ -51,10 +49,9 @@ export class ConsoleService {
     private readonly clock: Clock,
     private readonly settings: OrgSettings,
     private readonly reads: ConsoleReadRepository,
-    private readonly customers: CustomerRepository,
-    private readonly history: RedemptionHistoryRepository,
-    private readonly refusals: RefusalTallyRepository,
-    private readonly auditLog: AuditRepository,
+    private readonly customers: CustomersService,
+    private readonly redemptionsService: RedemptionService,
+    private readonly auditLog: AuditLog,
     private readonly reversals: ReversalService,
   ) {}
 
@@ -77,7 +74,7 @@ export class ConsoleService {
   }
 
   private async customerOr404(orgId: number, id: number): Promise<CustomerRow> {
-    const customer = await this.customers.findById(this.db, orgId, id);
+    const customer = await this.customers.findById(orgId, id);
     if (!customer) throw new NotFoundError(`Customer ${id} not found`);
     return customer;
   }
@@ -106,7 +103,7 @@ export class ConsoleService {
   ): Promise<Page<RedemptionHistoryRow>> {
     await this.customerOr404(principal.orgId, customerId);
     return page(
-      await this.history.pageBefore(this.db, principal.orgId, customerId, before, limit),
+      await this.customers.redemptionsBefore(principal.orgId, customerId, before, limit),
       limit,
     );
   }
@@ -121,9 +118,13 @@ export class ConsoleService {
       record: async (sql, _index, outcome) => {
         const result = outcome as { reversed?: Reversed };
         if (!result.reversed) return; // a refusal: nothing changed, nothing to log
-        await this.auditLog.append(
+        await this.auditLog.record(
           sql,
-          auditEntry(call, 'redemption.reverse', ['redemption', code], null, result.reversed),
+          call,
+          'redemption.reverse',
+          ['redemption', code],
+          null,
+          result.reversed,
         );
       },
     };
@@ -138,7 +139,7 @@ export class ConsoleService {
       audit,
       'admin',
     );
-    if ('reversed' in result) return result.reversed;
+    if (result.ok) return result.reversed;
     // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- see below
     switch (result.outcome) {
       case 'REDEMPTION_NOT_FOUND':
@@ -165,7 +166,7 @@ export class ConsoleService {
     const from = new Date(to.getTime() - hours * 3600_000);
     const [hourly, refusals, outbox] = await Promise.all([
       this.reads.hourly(this.db, principal.orgId, from),
-      this.refusals.since(this.db, principal.orgId, from),
+      this.redemptionsService.refusalsSince(principal.orgId, from),
       this.reads.outbox(this.db, principal.orgId),
     ]);
     return {
@@ -183,6 +184,6 @@ export class ConsoleService {
     before: string | undefined,
     limit: number,
   ): Promise<Page<AuditRow>> {
-    return page(await this.auditLog.page(this.db, principal.orgId, filter, before, limit), limit);
+    return page(await this.auditLog.page(principal.orgId, filter, before, limit), limit);
   }
 }

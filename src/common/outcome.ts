@@ -39,3 +39,28 @@ export type Outcome =
   | 'ALREADY_FULLY_REVERSED'
   | 'REVERSAL_EXCEEDS_REDEMPTION'
   | 'IDENTIFIER_MISMATCH';
+
+/** A use case's "no", in the one shape every feature returns it: the edge maps the outcome. */
+export interface Refusal {
+  ok: false;
+  outcome: Outcome;
+}
+
+export const refuse = (outcome: Outcome): Refusal => ({ ok: false, outcome });
+
+/**
+ * A lock wait that ran out says "retry": an answer with this outcome is never kept under an
+ * Idempotency-Key, so that the retry runs rather than replays it.
+ */
+export const saysRetry = (outcome: Outcome): boolean => outcome === 'WALLET_LOCKED';
+
+/**
+ * Thrown inside a transaction to roll it back with a refusal that must leave nothing
+ * behind; the use case that opened the transaction catches it and returns the refusal (a
+ * refusal may carry more, e.g. the customer it was for).
+ */
+export class Rollback extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.outcome);
+  }
+}

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ProgramsModule } from '../programs/programs.module';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 import { CustomersWire } from './customers.wire';
-import { WalletSummaryRepository } from './wallet-summary.repository';
 import { RedemptionHistoryRepository } from './redemption-history.repository';
+import { WalletSummaryRepository } from './wallet-summary.repository';
 
 @Module({
+  imports: [ProgramsModule, AuditModule],
   controllers: [CustomersController],
   providers: [
     CustomersService,
@@ -15,6 +18,6 @@ import { RedemptionHistoryRepository } from './redemption-history.repository';
     WalletSummaryRepository,
     RedemptionHistoryRepository,
   ],
-  exports: [CustomerRepository, WalletSummaryRepository, RedemptionHistoryRepository],
+  exports: [CustomersService],
 })
 export class CustomersModule {}

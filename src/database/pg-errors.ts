@@ -1,3 +1,5 @@
+import { ConflictError } from '../common/errors';
+
 /** SQLSTATE codes the service reacts to. */
 export const PgError = {
   UNIQUE_VIOLATION: '23505',
@@ -65,3 +67,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     message,
   );
 }
+
+/**
+ * A unique violation whose constraint `messages` names becomes a ConflictError with its
+ * message (any other unique violation: "Already exists"); every other error is rethrown.
+ */
+export const conflictOn = (err: unknown, messages: Record<string, string>): never => {
+  if (sqlState(err) === PgError.UNIQUE_VIOLATION) {
+    throw new ConflictError(messages[constraintName(err) ?? ''] ?? 'Already exists');
+  }
+  throw err;
+};

@@ -1,8 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { CustomerRepository } from '../customers/customer.repository';
-import { identifierFromTypeValue } from '../customers/identifier';
-import { MobileRules, normalizeIdentifier } from '../customers/mobile';
-import { parseId } from '../common/ids';
 import { Sql } from '../database/db';
 
 export interface Group {
@@ -46,57 +42,23 @@ const toGroup = (r: GroupRow): Group => ({
 
 @Injectable()
 export class GroupRepository {
-  constructor(private readonly customers: CustomerRepository) {}
-
-  /** The group that Capillary's user_group2_* parameters name, in their order of precedence. */
-  async resolve(
+  /** The group with this id, this external id, or this primary customer (its first). */
+  async findBy(
     sql: Sql,
     orgId: number,
-    selector: GroupSelector,
-    mobiles: MobileRules,
+    by: { id: number } | { externalId: string } | { primaryCustomerId: number },
   ): Promise<Group | undefined> {
-    if (Object.values(selector).some((v) => typeof v === 'string' && v.includes('\u0000')))
-      return undefined;
-    let rows: GroupRow[] = [];
-    if (selector.id !== undefined) {
-      const id = parseId(selector.id);
-      if (id === undefined) return undefined;
-      rows = await sql.query<GroupRow>(
-        `SELECT ${COLUMNS} FROM customer_group WHERE org_id = $1 AND id = $2`,
-        [orgId, id],
-      );
-    } else if (selector.externalId !== undefined) {
-      rows = await sql.query<GroupRow>(
-        `SELECT ${COLUMNS} FROM customer_group WHERE org_id = $1 AND external_id = $2`,
-        [orgId, selector.externalId],
-      );
-    } else {
-      let primaryId: number | undefined;
-      if (selector.primaryUserId !== undefined) {
-        primaryId = parseId(selector.primaryUserId);
-        if (primaryId === undefined) return undefined;
-      } else {
-        const identifier = identifierFromTypeValue(
-          selector.primaryIdentifierType,
-          selector.primaryIdentifierValue,
-        );
-        if (!identifier) return undefined;
-        primaryId = (
-          await this.customers.findByIdentifier(
-            sql,
-            orgId,
-            normalizeIdentifier(identifier, mobiles),
-          )
-        )?.id;
-      }
-      if (primaryId === undefined) return undefined;
-      rows = await sql.query<GroupRow>(
-        `SELECT ${COLUMNS} FROM customer_group WHERE org_id = $1 AND primary_customer_id = $2
-          ORDER BY id LIMIT 1`,
-        [orgId, primaryId],
-      );
-    }
-    return rows[0] && toGroup(rows[0]);
+    const [column, value, order] =
+      'id' in by
+        ? ['id', by.id, '']
+        : 'externalId' in by
+          ? ['external_id', by.externalId, '']
+          : ['primary_customer_id', by.primaryCustomerId, 'ORDER BY id LIMIT 1'];
+    const [row] = await sql.query<GroupRow>(
+      `SELECT ${COLUMNS} FROM customer_group WHERE org_id = $1 AND ${column} = $2 ${order}`,
+      [orgId, value],
+    );
+    return row && toGroup(row);
   }
 
   /**

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
-import { OrgRepository } from '../orgs/org.repository';
+import { OrgsService } from '../orgs/orgs.service';
 import { IdempotencyRepository } from './idempotency.repository';
 
 /** Drops Idempotency-Key records past IDEMPOTENCY_TTL_HOURS, on the expiry sweeper's period. */
@@ -15,7 +15,7 @@ export class IdempotencyPurger extends PeriodicJob {
   constructor(
     private readonly db: Db,
     private readonly keys: IdempotencyRepository,
-    private readonly orgs: OrgRepository,
+    private readonly orgs: OrgsService,
     config: ConfigService<Env, true>,
   ) {
     super('idempotency purge', config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }));
@@ -29,7 +29,7 @@ export class IdempotencyPurger extends PeriodicJob {
   /** One round, one org at a time (docs/scaling.md); returns how many keys were dropped. */
   async purgeOnce(): Promise<number> {
     let purged = 0;
-    for (const orgId of await this.orgs.ids(this.db)) {
+    for (const orgId of await this.orgs.ids()) {
       if (this.stopping) break;
       purged += await this.keys.purgeOlderThan(this.db, orgId, this.ttlHours);
     }

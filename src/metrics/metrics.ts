@@ -18,7 +18,7 @@ export interface MetricsSources {
 export class Metrics {
   readonly enabled: boolean;
   readonly registry = new Registry();
-  private sources?: MetricsSources;
+  private readonly sources: Partial<MetricsSources> = {};
 
   readonly redemptions = new Counter({
     name: 'points_redemption_items_total',
@@ -80,9 +80,10 @@ export class Metrics {
     const sources = () => this.sources;
     // Read at scrape time. A source that fails (the database is away) leaves its gauge as it
     // was: a scrape must still answer, then above all.
-    const read = async <T>(pick: (s: MetricsSources) => Promise<T> | T): Promise<T | undefined> => {
+    const read = async <T>(
+      pick: (s: Partial<MetricsSources>) => Promise<T | undefined> | T | undefined,
+    ): Promise<T | undefined> => {
       const s = sources();
-      if (!s) return undefined;
       try {
         return await pick(s);
       } catch {
@@ -95,7 +96,7 @@ export class Metrics {
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const pool = await read((s) => s.pool());
+        const pool = await read((s) => s.pool?.());
         if (!pool) return;
         this.set({ state: 'total' }, pool.total);
         this.set({ state: 'idle' }, pool.idle);
@@ -107,7 +108,7 @@ export class Metrics {
       help: 'Notifications waiting to be sent',
       registers: [this.registry],
       async collect() {
-        const o = await read((s) => s.outbox());
+        const o = await read((s) => s.outbox?.());
         if (o) this.set(o.backlog);
       },
     });
@@ -116,7 +117,7 @@ export class Metrics {
       help: 'Age of the oldest notification waiting to be sent (0: none)',
       registers: [this.registry],
       async collect() {
-        const o = await read((s) => s.outbox());
+        const o = await read((s) => s.outbox?.());
         if (o) this.set(o.oldestAgeSeconds);
       },
     });
@@ -125,16 +126,16 @@ export class Metrics {
       help: 'How long the oldest lapsed lot has waited to be written off (0: none)',
       registers: [this.registry],
       async collect() {
-        const lag = await read((s) => s.expiryLagSeconds());
+        const lag = await read((s) => s.expiryLagSeconds?.());
         if (lag !== undefined) this.set(lag);
       },
     });
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Called once at start by the module that can read pool, outbox and lots. */
-  readFrom(sources: MetricsSources): void {
-    this.sources = sources;
+  /** Called at start by each module that owns a source (the pool, the outbox, the lots). */
+  readFrom(sources: Partial<MetricsSources>): void {
+    Object.assign(this.sources, sources);
   }
 }
 

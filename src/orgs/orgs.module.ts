@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { OrgRepository } from './org.repository';
+import { OrgsService } from './orgs.service';
 
-@Global()
-@Module({ providers: [OrgRepository], exports: [OrgRepository] })
+@Module({ providers: [OrgRepository, OrgsService], exports: [OrgsService] })
 export class OrgsModule {}

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { performance } from 'node:perf_hooks';
 import { Env } from '../config/env';
-import { Db } from '../database/db';
+import { Db, Sql } from '../database/db';
 import { OrgConfig, OrgConfigRepository } from './org-config.repository';
 import { Program, ProgramRepository } from './program.repository';
+
+/** What another feature does, in the same transaction, when an org's configuration changes. */
+export type ConfigChangeHook = (tx: Sql, orgId: number, patch: Partial<OrgConfig>) => Promise<void>;
 
 interface Entry<T> {
   value: Promise<T>;
@@ -25,6 +28,7 @@ export class OrgSettings {
   private readonly ttlMs: number;
   /** Per org: its entries by key. */
   private readonly orgs = new Map<number, Map<string, Entry<unknown>>>();
+  private readonly hooks: ConfigChangeHook[] = [];
 
   constructor(
     private readonly db: Db,
@@ -47,6 +51,16 @@ export class OrgSettings {
       () => this.programs.find(this.db, orgId, id),
       (p) => p !== undefined,
     );
+  }
+
+  /** Registers what a feature does when an org's configuration changes (see `changed`). */
+  onChange(hook: ConfigChangeHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Runs every feature's hook for `patch`, in the change's transaction `tx`. */
+  async changed(tx: Sql, orgId: number, patch: Partial<OrgConfig>): Promise<void> {
+    for (const hook of this.hooks) await hook(tx, orgId, patch);
   }
 
   /** Forgets everything cached for the org (call after the change has committed). */

@@ -1,46 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Decimal } from '../common/decimal';
 import { CUSTOMER_SQL, CUSTOMER_WHERE } from '../customers/customer.sql';
 import { CustomerRow } from '../customers/customer.repository';
 import { CustomerIdentifier } from '../customers/identifier';
 import { prepared, Prepared, Sql, Tx } from '../database/db';
-import { Allocation } from '../wallets/allocate';
+import { LockedWallet, LotRow, OpenLot, toLockedWallet, toOpenLot } from '../ledger/wallet';
 import { REDEMPTION_SQL } from './redemption.sql';
-import {
-  Actor,
-  LockedWallet,
-  LotRow,
-  OpenLot,
-  toLockedWallet,
-  toOpenLot,
-} from '../wallets/wallet.repository';
-
-export interface NewRedemption {
-  orgId: number;
-  code: string;
-  wallet: LockedWallet;
-  programId: number;
-  customerId: number;
-  groupId: number | null;
-  points: Decimal;
-  redeemedValue: Decimal;
-  transactionNumber: string;
-  externalReferenceNumber: string | null;
-  validationCode: string;
-  validationType: 'NONE' | 'SKIPPED' | 'SMS' | 'MISSED_CALL';
-  redemptionTime: Date;
-  notes: string;
-  purpose: string;
-  customFields: { name: string; value: string }[];
-  actor: Actor & { id: number };
-  now: Date;
-}
 
 const LOTS_AND_REFERENCE = prepared(
   'redemption-lots-and-reference',
   REDEMPTION_SQL.lotsAndReference,
 );
-const REDEEM = prepared('redemption-redeem', REDEMPTION_SQL.redeem);
 
 /** Per kind of identifier: the customer with their wallet locked, then its lots. */
 const LOCK_OWN_WALLET = Object.fromEntries(
@@ -79,6 +48,7 @@ function toLotsAndReference(rows: LotsAndReferenceRow[]): LotsAndReference {
   return { lots, referenceUsed: rows[0].reference_used };
 }
 
+/** What a redemption reads under its wallet's lock; it writes through the ledger. */
 @Injectable()
 export class RedemptionRepository {
   /**
@@ -126,43 +96,5 @@ export class RedemptionRepository {
       wallet,
       read: toLotsAndReference(lotRows),
     };
-  }
-
-  /**
-   * Writes the whole redemption (see REDEMPTION_SQL.redeem). Returns its id, or undefined
-   * when the external reference number is taken and nothing was written.
-   */
-  async redeem(
-    tx: Sql,
-    r: NewRedemption,
-    allocations: Allocation[],
-    balanceAfter: Decimal,
-  ): Promise<number | undefined> {
-    const [row] = await tx.query<{ id: number }>(REDEEM, [
-      r.orgId,
-      r.code,
-      r.wallet.id,
-      r.programId,
-      r.customerId,
-      r.groupId,
-      r.points.toString(),
-      r.redeemedValue.toString(),
-      r.transactionNumber,
-      r.externalReferenceNumber,
-      r.validationCode,
-      r.validationType,
-      r.redemptionTime,
-      r.notes,
-      r.purpose,
-      JSON.stringify(r.customFields),
-      r.actor.id,
-      r.actor.requestId,
-      r.now,
-      allocations.map((a) => a.lotId),
-      allocations.map((a) => a.points.toString()),
-      balanceAfter.toString(),
-      r.actor.type,
-    ]);
-    return row?.id;
   }
 }

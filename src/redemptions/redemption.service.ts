@@ -2,32 +2,28 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { randomCode } from '../common/codes';
+import { randomCode, REDEMPTION_CODE_LENGTH } from '../common/codes';
 import { Decimal } from '../common/decimal';
 import { KeyedQueue, QueueTimeoutError } from '../common/keyed-queue';
-import { Outcome } from '../common/outcome';
+import { Outcome, Refusal, refuse, Rollback, saysRetry } from '../common/outcome';
 import { RefusalTallyRepository } from './refusal-tally.repository';
 import { Env } from '../config/env';
-import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { CustomerRow } from '../customers/customer.repository';
 import { customerIdentity, CustomerIdentity } from '../customers/customer-identity';
 import { CustomerIdentifier } from '../customers/identifier';
 import { normalizeIdentifier } from '../customers/mobile';
+import { CustomersService } from '../customers/customers.service';
 import { Db, LockTimeoutError, Tx } from '../database/db';
-import { Group, GroupRepository } from '../groups/group.repository';
+import { Group } from '../groups/group.repository';
+import { GroupsService } from '../groups/groups.service';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { OrgConfig } from '../programs/org-config.repository';
 import { OrgSettings } from '../programs/org-settings';
 import { checkProgramRules } from '../programs/program-rules';
 import { Program } from '../programs/program.repository';
-import { MissedCallRepository } from '../validation-codes/missed-call.repository';
-import { OtpSecret } from '../validation-codes/otp-secret';
-import {
-  CodeCheck,
-  ValidationCodeRepository,
-} from '../validation-codes/validation-code.repository';
 import { ValidationCodeService } from '../validation-codes/validation-code.service';
-import { allocate } from '../wallets/allocate';
-import { Actor, LockedWallet, WalletOwner, WalletRepository } from '../wallets/wallet.repository';
+import { LedgerService, LedgerWallet, Spend } from '../ledger/ledger.service';
+import { Actor, LockedWallet, WalletOwner } from '../ledger/wallet';
 import { CustomFieldRepository } from './custom-field.repository';
 import { checkItem, RedeemCommand, RedeemItem, RedeemQuery, SoundItem } from './redeem-item';
 import { LotsAndReference, OwnWallet, RedemptionRepository } from './redemption.repository';
@@ -48,19 +44,17 @@ interface RequestContext {
 
 /** An item without a problem of its own, in a request whose program exists. */
 interface Checked {
+  ok: true;
   item: SoundItem;
   program: Program;
 }
 
-/** An item that failed a check before the wallet's; the customer when it was found. */
-interface Refused {
-  item: SoundItem;
-  outcome: Outcome;
-  customer?: CustomerRow;
-}
+/** A refused item; the customer when it was found. */
+type Refused = Refusal & { customer?: CustomerRow };
 
 /** An item that passed every check that needs no lock. */
 interface Prepared {
+  ok: true;
   item: SoundItem;
   points: Decimal;
   customer: CustomerRow;
@@ -73,6 +67,15 @@ interface Prepared {
 interface Locked {
   wallet: LockedWallet | undefined;
   read: LotsAndReference;
+}
+
+/** An item that passed every check under its wallet's lock: ready to spend. */
+interface Ready {
+  ok: true;
+  wallet: LedgerWallet;
+  spend: Spend;
+  /** The missed call that validates it, to be consumed with it. */
+  missedCallId?: number;
 }
 
 interface Redeemed {
@@ -133,16 +136,11 @@ type FindCustomer = (
 const isGroupRedemption = (ctx: RequestContext, item: RedeemItem): boolean =>
   ctx.query.group !== undefined || item.groupRedemption;
 
-class Rollback extends Error {
-  constructor(
-    readonly outcome: Outcome,
-    readonly customer?: CustomerRow,
-  ) {
-    super(outcome);
-  }
-}
-
-const REDEMPTION_CODE_LENGTH = 6;
+const refused = (outcome: Outcome, customer?: CustomerRow): Refused => ({
+  ok: false,
+  outcome,
+  customer,
+});
 const EARLIEST_REDEMPTION_TIME = Date.UTC(2000, 0, 1);
 const LATEST_AHEAD_MS = 24 * 3600_000;
 
@@ -161,14 +159,11 @@ export class RedemptionService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly settings: OrgSettings,
-    private readonly customers: CustomerRepository,
-    private readonly groups: GroupRepository,
-    private readonly wallets: WalletRepository,
+    private readonly customers: CustomersService,
+    private readonly groups: GroupsService,
+    private readonly ledger: LedgerService,
     private readonly redemptions: RedemptionRepository,
     private readonly customFields: CustomFieldRepository,
-    private readonly codes: ValidationCodeRepository,
-    private readonly missedCalls: MissedCallRepository,
-    private readonly otpSecret: OtpSecret,
     private readonly validationCodes: ValidationCodeService,
     private readonly refusals: RefusalTallyRepository,
     config: ConfigService<Env, true>,
@@ -198,6 +193,14 @@ export class RedemptionService {
       failedItemHttpStatus: ctx.config.failed_item_http_status,
       programId: ctx.program?.id,
     };
+  }
+
+  /** The org's refused items since `from`, per outcome and program (the console's figures). */
+  refusalsSince(
+    orgId: number,
+    from: Date,
+  ): Promise<{ outcome: string; program_id: number; count: number }[]> {
+    return this.refusals.since(this.db, orgId, from);
   }
 
   /**
@@ -247,8 +250,8 @@ export class RedemptionService {
   ): Promise<RedeemItemResult> {
     const prechecked = this.precheck(ctx, item);
     let result: RedeemItemResult;
-    if (typeof prechecked === 'string') {
-      result = this.failure(item, undefined, prechecked);
+    if (!prechecked.ok) {
+      result = this.failure(item, prechecked);
     } else {
       const checked = await this.withoutEmptyGroupFlag(ctx, prechecked);
       try {
@@ -256,21 +259,18 @@ export class RedemptionService {
           ? await this.redeemFromGroup(ctx, checked, index, journal)
           : await this.redeemOwn(ctx, checked, index, journal);
       } catch (err) {
-        if (err instanceof Rollback) result = this.failure(item, err.customer, err.outcome);
+        if (err instanceof Rollback) result = this.failure(item, err.refusal);
         else if (err instanceof LockTimeoutError || err instanceof QueueTimeoutError) {
           // The lock may have timed out in the statement that also reads the customer.
-          const orgId = ctx.principal.orgId;
           const customer = await this.customers.findByIdentifier(
-            this.db,
-            orgId,
+            ctx.principal.orgId,
             checked.item.customer,
           );
-          result = this.failure(item, customer, 'WALLET_LOCKED');
+          result = this.failure(item, refused('WALLET_LOCKED', customer));
         } else throw err;
       }
     }
-    // A lock timeout says "retry": the retry must run the item, not replay the refusal.
-    if (journal && journal.done(index) === undefined && result.outcome !== 'WALLET_LOCKED') {
+    if (journal && journal.done(index) === undefined && !saysRetry(result.outcome)) {
       await journal.record(this.db, index, result);
     }
     return result;
@@ -308,7 +308,7 @@ export class RedemptionService {
             );
             return own?.customer;
           });
-          if ('outcome' in prepared) return this.refusal(prepared);
+          if (!prepared.ok) return this.failure(item, prepared);
           return this.finish(tx, ctx, prepared, index, journal, own);
         },
         {
@@ -327,14 +327,17 @@ export class RedemptionService {
     journal: ItemJournal | undefined,
   ): Promise<RedeemItemResult> {
     const prepared = await this.prepare(ctx, checked);
-    if ('outcome' in prepared) return this.refusal(prepared);
+    if (!prepared.ok) return this.failure(checked.item, prepared);
     return this.db.transaction(
       (tx) => this.finish(tx, ctx, prepared, index, journal),
       RETRY_ON_CODE_COLLISION,
     );
   }
 
-  /** The locked part of a redemption and, when it succeeds, its record under the key. */
+  /**
+   * The locked part of a redemption and, when it succeeds, its record under the key. A
+   * refusal under the lock commits what it wrote (lapsed lots, a counted wrong code).
+   */
   private async finish(
     tx: Tx,
     ctx: RequestContext,
@@ -343,20 +346,15 @@ export class RedemptionService {
     journal: ItemJournal | undefined,
     locked?: Locked,
   ): Promise<RedeemItemResult> {
+    const ready = await this.checkLocked(tx, ctx, prepared, locked);
+    if (!ready.ok) return this.failure(prepared.item, refused(ready.outcome, prepared.customer));
     // Without a journal entry to write after it, the redemption's statement can carry the
-    // COMMIT (see execute).
-    const redeemed = await this.execute(tx, ctx, prepared, false, locked, journal === undefined);
-    if (typeof redeemed === 'string') {
-      return this.failure(prepared.item, prepared.customer, redeemed);
-    }
+    // COMMIT (see write).
+    const redeemed = await this.write(tx, ctx, prepared, ready, journal === undefined);
     const success = this.success(prepared, redeemed);
     // Recorded in the redemption's own transaction: a retry never redeems twice.
     await journal?.record(tx, index, success);
     return success;
-  }
-
-  private refusal(r: Refused): RedeemItemResult {
-    return this.failure(r.item, r.customer, r.outcome);
   }
 
   /**
@@ -367,25 +365,24 @@ export class RedemptionService {
   private async withoutEmptyGroupFlag(ctx: RequestContext, checked: Checked): Promise<Checked> {
     if (ctx.query.group || !checked.item.groupRedemption) return checked;
     const orgId = ctx.principal.orgId;
-    const customer = await this.customers.findByIdentifier(this.db, orgId, checked.item.customer);
-    if (!customer || (await this.groups.groupsOf(this.db, orgId, customer.id)).length > 0)
-      return checked;
+    const customer = await this.customers.findByIdentifier(orgId, checked.item.customer);
+    if (!customer || (await this.groups.groupsOf(orgId, customer.id)).length > 0) return checked;
     return { ...checked, item: { ...checked.item, groupRedemption: false } };
   }
 
   /** The checks that need neither the database nor the customer. */
-  private precheck(ctx: RequestContext, item: RedeemItem): Checked | Outcome {
+  private precheck(ctx: RequestContext, item: RedeemItem): Checked | Refused {
     const sound = checkItem(item);
-    if (typeof sound === 'string') return sound;
+    if (typeof sound === 'string') return refused(sound);
     if (
       sound.redemptionTime instanceof Date &&
       !redemptionTimeInRange(sound.redemptionTime, this.clock.now())
     )
-      return 'REDEMPTION_TIME_OUT_OF_RANGE';
-    if (!ctx.program) return 'UNKNOWN_PROGRAM';
+      return refused('REDEMPTION_TIME_OUT_OF_RANGE');
+    if (!ctx.program) return refused('UNKNOWN_PROGRAM');
     // Mobiles are looked up (and queued for their wallet) in the org's one form.
     const customer = normalizeIdentifier(sound.customer, ctx.config);
-    return { item: { ...sound, customer }, program: ctx.program };
+    return { ok: true, item: { ...sound, customer }, program: ctx.program };
   }
 
   /**
@@ -396,13 +393,12 @@ export class RedemptionService {
     ctx: RequestContext,
     { item, program }: Checked,
     awaitingCode = false,
-    find: FindCustomer = (orgId, identifier) =>
-      this.customers.findByIdentifier(this.db, orgId, identifier),
+    find: FindCustomer = (orgId, identifier) => this.customers.findByIdentifier(orgId, identifier),
   ): Promise<Prepared | Refused> {
     const orgId = ctx.principal.orgId;
     const customer = await find(orgId, item.customer);
-    if (!customer) return { item, outcome: 'CUSTOMER_NOT_FOUND' };
-    const fail = (outcome: Outcome): Refused => ({ item, outcome, customer });
+    if (!customer) return refused('CUSTOMER_NOT_FOUND');
+    const fail = (outcome: Outcome): Refused => refused(outcome, customer);
     if (customer.fraud_status !== 'NONE') return fail('FRAUD_CUSTOMER');
     if (item.customFields.some((f) => !ctx.customFieldNames.has(f.name)))
       return fail('UNKNOWN_CUSTOM_FIELD');
@@ -413,18 +409,15 @@ export class RedemptionService {
     let group: Group | undefined;
     if (isGroup) {
       // The body's flag names the customer's one group (1632 for several).
-      const theirs = ctx.query.group
-        ? undefined
-        : await this.groups.groupsOf(this.db, orgId, customer.id);
+      const theirs = ctx.query.group ? undefined : await this.groups.groupsOf(orgId, customer.id);
       group = ctx.query.group
-        ? await this.groups.resolve(this.db, orgId, ctx.query.group, ctx.config)
+        ? await this.groups.resolve(orgId, ctx.query.group)
         : theirs?.length === 1
           ? theirs[0]
           : undefined;
       if (!group) return fail('GROUP_NOT_FOUND');
       if (!group.redemptionEnabled) return fail('GROUP_REDEMPTION_DISABLED');
-      if (!(await this.groups.isMember(this.db, orgId, group, customer.id)))
-        return fail('GROUP_NOT_FOUND');
+      if (!(await this.groups.isMember(orgId, group, customer.id))) return fail('GROUP_NOT_FOUND');
     }
 
     const points = item.points.points;
@@ -432,97 +425,118 @@ export class RedemptionService {
     if (rule) return fail(rule);
 
     // A dry run that asks for a code to be issued cannot present one yet.
-    const validation: Validation | { outcome: Outcome } = awaitingCode
+    const validation: Validation | Refusal = awaitingCode
       ? { kind: 'NONE' }
       : this.validationFor(ctx, item, customer);
-    if ('outcome' in validation) return fail(validation.outcome);
-    return { item, points, customer, program, group, validation };
+    if ('ok' in validation) return fail(validation.outcome);
+    return { ok: true, item, points, customer, program, group, validation };
   }
 
   private validationFor(
     ctx: RequestContext,
     item: RedeemItem,
     customer: CustomerRow,
-  ): Validation | { outcome: Outcome } {
+  ): Validation | Refusal {
     if (ctx.query.skipValidation) {
-      return ctx.config.require_validation
-        ? { outcome: 'VALIDATION_REQUIRED' }
-        : { kind: 'SKIPPED' };
+      return ctx.config.require_validation ? refuse('VALIDATION_REQUIRED') : { kind: 'SKIPPED' };
     }
     if (ctx.query.validationType === 'MISSED_CALL') {
-      if (!ctx.config.missed_call_enabled) return { outcome: 'MISSED_CALL_DISABLED' };
-      return customer.mobile ? { kind: 'MISSED_CALL' } : { outcome: 'NO_MISSED_CALL' };
+      if (!ctx.config.missed_call_enabled) return refuse('MISSED_CALL_DISABLED');
+      return customer.mobile ? { kind: 'MISSED_CALL' } : refuse('NO_MISSED_CALL');
     }
     if (item.validationCode !== null) return { kind: 'SMS', code: item.validationCode };
-    return ctx.config.otp_required ? { outcome: 'VALIDATION_CODE_INVALID' } : { kind: 'NONE' };
+    return ctx.config.otp_required ? refuse('VALIDATION_CODE_INVALID') : { kind: 'NONE' };
   }
 
   /**
-   * The transaction of one redemption: lock the wallet, then check against the locked row,
-   * then validate (code or missed call, locked after the wallet), then write. Returns an
-   * outcome for failures that keep their writes (expired lots, counted wrong codes) and
-   * throws Rollback for those that must leave nothing behind.
+   * The checks of one redemption under its wallet's lock: lock the wallet (unless it was
+   * locked with the customer), then check against the locked row, then validate (code or
+   * missed call, locked after the wallet). A refusal keeps what the checks wrote (lapsed
+   * lots written off, a wrong code counted); the caller decides whether it commits.
    */
-  private async execute(
+  private async checkLocked(
     tx: Tx,
     ctx: RequestContext,
     p: Prepared,
-    dryRun = false,
     locked?: Locked,
-    lastWrite = false,
-  ): Promise<Redeemed | Outcome> {
+  ): Promise<Ready | Refusal> {
     const now = this.clock.now();
     const orgId = ctx.principal.orgId;
-    const actor: Actor & { id: number } = {
-      type: 'till',
-      id: ctx.principal.userId,
-      requestId: ctx.requestId,
-    };
     const owner: WalletOwner = p.group ? { groupId: p.group.id } : { customerId: p.customer.id };
     // Locked already when it was read with the customer.
-    const wallet = locked ? locked.wallet : await this.wallets.lock(tx, orgId, p.program.id, owner);
+    const wallet = locked ? locked.wallet : await this.ledger.lock(tx, orgId, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
     // Read after the lock was granted, so a redemption that held it is seen here.
     const { lots, referenceUsed } =
       locked?.read ?? (await this.redemptions.lotsAndReference(tx, wallet?.id ?? null, orgId, ern));
-    if (referenceUsed) return 'DUPLICATE_EXTERNAL_REFERENCE';
-    if (!wallet) return 'INSUFFICIENT_POINTS';
+    if (referenceUsed) return refuse('DUPLICATE_EXTERNAL_REFERENCE');
+    if (!wallet) return refuse('INSUFFICIENT_POINTS');
 
-    const { live, lapsed } = await this.wallets.sweep(tx, wallet, now, actor, lots);
-    if (p.points.gt(wallet.balance)) return 'INSUFFICIENT_POINTS';
-    const allocations = allocate(live, p.points);
-    if (!allocations) throw new Error(`wallet ${wallet.id}: balance and lots disagree`);
+    const ledgerWallet = await this.ledger.open(tx, wallet, this.at(ctx, now), lots);
+    const spend = ledgerWallet.planSpend(p.points);
+    if (!spend) return refuse('INSUFFICIENT_POINTS');
 
-    let missedCallId: number | undefined;
     if (p.validation.kind === 'SMS') {
-      const verdict = await this.codes.check(tx, this.codeCheck(ctx, p, p.validation.code, now));
-      if (verdict === 'LOCKED') return 'VALIDATION_CODE_LOCKED';
-      if (verdict === 'WRONG') return 'VALIDATION_CODE_INVALID';
+      const verdict = await this.validationCodes.check(
+        tx,
+        this.codeCheck(ctx, p, p.validation.code, now),
+      );
+      if (verdict === 'LOCKED') return refuse('VALIDATION_CODE_LOCKED');
+      if (verdict === 'WRONG') return refuse('VALIDATION_CODE_INVALID');
     } else if (p.validation.kind === 'MISSED_CALL') {
       const since = new Date(now.getTime() - ctx.config.otp_validity_minutes * 60_000);
-      missedCallId = await this.missedCalls.lockOpen(
+      const missedCallId = await this.validationCodes.lockMissedCall(
         tx,
         orgId,
         p.customer.mobile ?? '',
         since,
         now,
       );
-      if (!missedCallId) return 'NO_MISSED_CALL';
+      if (!missedCallId) return refuse('NO_MISSED_CALL');
+      return { ok: true, wallet: ledgerWallet, spend, missedCallId };
     }
+    return { ok: true, wallet: ledgerWallet, spend };
+  }
 
-    if (dryRun) return 'REDEEMABLE';
-    const balance = wallet.balance.sub(p.points);
-    const record = {
-      orgId,
-      code: randomCode(REDEMPTION_CODE_LENGTH),
-      wallet,
+  /** Who a till's redemption is by, and when, as the ledger records it. */
+  private at(ctx: RequestContext, now: Date): { now: Date; actor: Actor } {
+    return { now, actor: { type: 'till', id: ctx.principal.userId, requestId: ctx.requestId } };
+  }
+
+  /**
+   * Spends what `checkLocked` planned and consumes the code or call that validated it.
+   * Throws Rollback when the external reference number turned out taken (nothing may stay).
+   */
+  private async write(
+    tx: Tx,
+    ctx: RequestContext,
+    p: Prepared,
+    ready: Ready,
+    lastWrite: boolean,
+  ): Promise<Redeemed> {
+    const now = this.clock.now();
+    const orgId = ctx.principal.orgId;
+    const code = randomCode(REDEMPTION_CODE_LENGTH);
+    // The redemption's statement is the transaction's last and carries its COMMIT, when
+    // nothing is to be written after it (a journal entry, a used code or call) and nothing
+    // was written before it (lapsed lots): then a taken reference, which writes nothing,
+    // still leaves nothing behind.
+    if (
+      lastWrite &&
+      p.validation.kind !== 'SMS' &&
+      !ready.missedCallId &&
+      ready.wallet.lapsed === 0
+    ) {
+      tx.commitWithNext();
+    }
+    const redemptionId = await ready.wallet.spend(ready.spend, {
+      code,
       programId: p.program.id,
       customerId: p.customer.id,
       groupId: p.group?.id ?? null,
-      points: p.points,
       redeemedValue: p.points.mul(p.program.pointsCurrencyRatio),
       transactionNumber: p.item.transactionNumber,
-      externalReferenceNumber: ern,
+      externalReferenceNumber: p.item.externalReferenceNumber,
       // Only the length is kept: codes are never stored in clear, even used ones.
       validationCode: p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
       validationType: p.validation.kind,
@@ -530,24 +544,28 @@ export class RedemptionService {
       notes: p.item.notes,
       purpose: p.item.purpose,
       customFields: p.item.customFields,
-      actor,
-      now,
-    };
-    // The redemption's statement is the transaction's last and carries its COMMIT, when
-    // nothing is to be written after it (a journal entry, a used code or call) and nothing
-    // was written before it (lapsed lots): then a taken reference, which writes nothing,
-    // still leaves nothing behind.
-    if (lastWrite && p.validation.kind !== 'SMS' && !missedCallId && lapsed === 0) {
-      tx.commitWithNext();
-    }
-    const redemptionId = await this.redemptions.redeem(tx, record, allocations, balance);
-    if (redemptionId === undefined) throw new Rollback('DUPLICATE_EXTERNAL_REFERENCE', p.customer);
+    });
+    if (redemptionId === undefined)
+      throw new Rollback(refused('DUPLICATE_EXTERNAL_REFERENCE', p.customer));
     if (p.validation.kind === 'SMS') {
-      await this.codes.consumeAll(tx, orgId, p.customer.id, p.program.id, redemptionId, now);
-    } else if (missedCallId) {
-      await this.missedCalls.consume(tx, orgId, missedCallId, redemptionId, now);
+      await this.validationCodes.consumeCodes(
+        tx,
+        orgId,
+        p.customer.id,
+        p.program.id,
+        redemptionId,
+        now,
+      );
+    } else if (ready.missedCallId) {
+      await this.validationCodes.consumeMissedCall(
+        tx,
+        orgId,
+        ready.missedCallId,
+        redemptionId,
+        now,
+      );
     }
-    return { redemptionId, code: record.code, balance };
+    return { redemptionId, code, balance: ready.wallet.balance };
   }
 
   /**
@@ -563,13 +581,10 @@ export class RedemptionService {
   ): Promise<RedeemableResult> {
     const ctx = await this.context(principal, requestId, query, [item]);
     const checked = this.precheck(ctx, item);
-    const prepared =
-      typeof checked === 'string' ? checked : await this.prepare(ctx, checked, issueOtp);
+    const prepared = checked.ok ? await this.prepare(ctx, checked, issueOtp) : checked;
     let outcome: Outcome;
     let customer: CustomerRow | undefined;
-    if (typeof prepared === 'string') {
-      outcome = prepared;
-    } else if ('outcome' in prepared) {
+    if (!prepared.ok) {
       outcome = prepared.outcome;
       customer = prepared.customer;
     } else {
@@ -598,16 +613,17 @@ export class RedemptionService {
     };
   }
 
+  /** The checks under the wallet's lock, in a transaction that is always rolled back. */
   private async dryRun(ctx: RequestContext, p: Prepared): Promise<Outcome> {
     let outcome: Outcome;
     try {
       await this.db.transaction(async (tx) => {
-        const result = await this.execute(tx, ctx, p, true);
-        throw new Rollback(typeof result === 'string' ? result : 'REDEEMABLE');
+        const ready = await this.checkLocked(tx, ctx, p);
+        throw new Rollback(ready.ok ? refuse('REDEEMABLE') : ready);
       });
       outcome = 'REDEEMABLE';
     } catch (err) {
-      if (err instanceof Rollback) outcome = err.outcome;
+      if (err instanceof Rollback) outcome = err.refusal.outcome;
       else if (err instanceof LockTimeoutError) return 'WALLET_LOCKED';
       else throw err;
     }
@@ -618,17 +634,17 @@ export class RedemptionService {
       p.validation.kind === 'SMS'
     ) {
       const check = this.codeCheck(ctx, p, p.validation.code, this.clock.now());
-      await this.db.transaction((tx) => this.codes.check(tx, check));
+      await this.db.transaction((tx) => this.validationCodes.check(tx, check));
     }
     return outcome;
   }
 
-  private codeCheck(ctx: RequestContext, p: Prepared, code: string, now: Date): CodeCheck {
+  private codeCheck(ctx: RequestContext, p: Prepared, code: string, now: Date) {
     return {
       orgId: ctx.principal.orgId,
       customerId: p.customer.id,
       programId: p.program.id,
-      codeHash: this.otpSecret.hash(p.customer.id, code),
+      code,
       points: p.points,
       maxAttempts: ctx.config.otp_max_attempts,
       now,
@@ -654,11 +670,7 @@ export class RedemptionService {
     };
   }
 
-  private failure(
-    item: RedeemItem,
-    customer: CustomerRow | undefined,
-    outcome: Outcome,
-  ): RedeemItemResult {
+  private failure(item: RedeemItem, { outcome, customer }: Refused): RedeemItemResult {
     return {
       outcome,
       identity: customerIdentity(customer, item.customerEcho),

@@ -1,9 +1,10 @@
-import { OPEN_LOTS_ORDER } from '../wallets/wallet.sql';
+import { OPEN_LOTS_ORDER } from '../ledger/ledger.sql';
 
 /*
- * The statements of a redemption's transaction after the wallet lock (WALLET_SQL.lock),
- * shared with the benchmark's raw-Postgres ceiling (bench/workers/raw.mjs loads this file
- * from dist/), so that both send the same SQL. Imports nothing but another such file.
+ * What a redemption's transaction reads after the wallet lock (WALLET_SQL.lock); its write
+ * is the ledger's spend movement (ledger/movements/spend.sql.ts). Shared with the
+ * benchmark's raw-Postgres ceiling (through src/statements.ts), so that both send the same
+ * SQL. Imports nothing but another such file.
  */
 export const REDEMPTION_SQL = {
   /**
@@ -41,46 +42,4 @@ export const REDEMPTION_SQL = {
             AND is_open
           ${OPEN_LOTS_ORDER}
        ) AS l ON true`,
-
-  /**
-   * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row and the
-   * wallet, in one statement. Every write hangs off the inserted row: when the external
-   * reference number is taken (the unique index decides, also against a concurrent insert
-   * that commits first) nothing is written and no id comes back. Every part names org $1:
-   * on a database distributed by org the whole statement runs on the org's shard.
-   *
-   * The allocations' LIMIT changes no result (it is their number) but is what lets the server
-   * plan this statement once per connection: the planner estimates an `unnest` of a parameter
-   * at 10 rows and a LIMIT it cannot read at a tenth of its input, so the generic plan is
-   * costed at one allocation, as the custom plans are, and is chosen after the first five.
-   * Without it every execution was planned afresh (a fifth of the server's CPU per redemption:
-   * docs/performance.md). A test checks the choice (pg_prepared_statements).
-   */
-  redeem: `WITH red AS (
-      INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, group_id, points,
-        redeemed_value, transaction_number, external_reference_number, validation_code,
-        validation_type, redemption_time, notes, purpose, custom_fields, till_id, request_id,
-        created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-      ON CONFLICT (org_id, external_reference_number) WHERE external_reference_number IS NOT NULL
-      DO NOTHING
-      RETURNING id
-    ), alloc AS (
-      SELECT * FROM unnest($20::bigint[], $21::numeric[]) WITH ORDINALITY AS a(lot_id, points, seq)
-       LIMIT cardinality($20::bigint[])
-    ), lots AS (
-      UPDATE lot SET remaining = lot.remaining - alloc.points FROM alloc, red
-       WHERE lot.org_id = $1 AND lot.id = alloc.lot_id
-    ), allocations AS (
-      INSERT INTO redemption_allocation (org_id, redemption_id, lot_id, seq, points)
-      SELECT $1, red.id, alloc.lot_id, alloc.seq, alloc.points FROM red, alloc
-    ), ledger AS (
-      INSERT INTO ledger_entry (org_id, wallet_id, kind, amount, balance_after, redemption_id,
-                                actor_type, actor_id, request_id, created_at)
-      SELECT $1, $3, 'REDEMPTION', -$7::numeric, $22, red.id, $23, $17, $18, $19 FROM red
-    ), spent AS (
-      UPDATE wallet SET balance = $22, redeemed = redeemed + $7::numeric, updated_at = $19
-        FROM red WHERE wallet.org_id = $1 AND wallet.id = $3
-    )
-    SELECT id FROM red`,
 } as const;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from '../common/decimal';
 import { Sql } from '../database/db';
-import { Actor, LockedWallet } from '../wallets/wallet.repository';
 
 export interface RedemptionRef {
   id: number;
@@ -12,20 +11,7 @@ export interface RedemptionRef {
   decimalPlaces: number;
 }
 
-export interface ReversibleAllocation {
-  id: number;
-  lotId: number;
-  open: Decimal;
-  lotExpiresAt: Date | null;
-}
-
-export interface Restoration {
-  allocationId: number;
-  lotId: number;
-  restored: Decimal;
-  expired: Decimal;
-}
-
+/** A reversal's reads of the redemption it reverses; its writes are the ledger's refill. */
 @Injectable()
 export class ReversalRepository {
   async findRedemption(
@@ -66,112 +52,5 @@ export class ReversalRepository {
       [orgId, redemptionId],
     );
     return Decimal.of(row.left);
-  }
-
-  /** The redemption's allocations with points not yet reversed, latest-consumed first. */
-  async openAllocations(
-    tx: Sql,
-    orgId: number,
-    redemptionId: number,
-  ): Promise<ReversibleAllocation[]> {
-    const rows = await tx.query<{
-      id: number;
-      lot_id: number;
-      open: string;
-      expires_at: Date | null;
-    }>(
-      `SELECT a.id, a.lot_id, a.points - a.reversed AS open, l.expires_at
-         FROM redemption_allocation a JOIN lot l ON l.org_id = a.org_id AND l.id = a.lot_id
-        WHERE a.org_id = $1 AND a.redemption_id = $2 AND a.points > a.reversed
-        ORDER BY a.seq DESC`,
-      [orgId, redemptionId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      lotId: r.lot_id,
-      open: Decimal.of(r.open),
-      lotExpiresAt: r.expires_at,
-    }));
-  }
-
-  /**
-   * Writes one reversal: the reversal row, allocations marked, live lots refilled with a
-   * REVERSAL ledger row each, the redemption's reversed total, and the wallet.
-   */
-  async apply(
-    tx: Sql,
-    r: {
-      orgId: number;
-      code: string;
-      redemptionId: number;
-      wallet: LockedWallet;
-      requested: Decimal;
-      restored: Decimal;
-      expired: Decimal;
-      restorations: Restoration[];
-      actor: Actor & { id: number };
-      now: Date;
-    },
-  ): Promise<number> {
-    const [{ id }] = await tx.query<{ id: number }>(
-      `INSERT INTO reversal (org_id, code, redemption_id, points_requested, points_restored,
-                             points_expired, till_id, request_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
-        r.orgId,
-        r.code,
-        r.redemptionId,
-        r.requested.toString(),
-        r.restored.toString(),
-        r.expired.toString(),
-        r.actor.id,
-        r.actor.requestId,
-        r.now,
-      ],
-    );
-    const live = r.restorations.filter((x) => x.restored.isPositive());
-    let balance = r.wallet.balance;
-    const balances = live.map((x) => (balance = balance.add(x.restored)).toString());
-    await tx.query(
-      `WITH parts AS (
-         SELECT * FROM unnest($1::bigint[], $2::numeric[]) AS p(allocation_id, amount)
-       ), refills AS (
-         SELECT * FROM unnest($3::bigint[], $4::numeric[], $5::numeric[]) AS f(lot_id, amount, balance_after)
-       ), allocations AS (
-         UPDATE redemption_allocation a SET reversed = a.reversed + parts.amount
-           FROM parts WHERE a.org_id = $6 AND a.id = parts.allocation_id
-       ), lots AS (
-         UPDATE lot SET remaining = lot.remaining + refills.amount FROM refills
-          WHERE lot.org_id = $6 AND lot.id = refills.lot_id
-       ), ledger AS (
-         INSERT INTO ledger_entry (org_id, wallet_id, lot_id, kind, amount, balance_after,
-                                   redemption_id, reversal_id, actor_type, actor_id, request_id, created_at)
-         SELECT $6, $7, lot_id, 'REVERSAL', amount, balance_after, $8, $9, $10, $11, $12, $13 FROM refills
-       ), redemption AS (
-         UPDATE redemption SET reversed_points = reversed_points + $14::numeric
-          WHERE redemption.org_id = $6 AND redemption.id = $8
-       )
-       UPDATE wallet SET balance = balance + $15::numeric, returned = returned + $15::numeric, updated_at = $13
-        WHERE wallet.org_id = $6 AND wallet.id = $7`,
-      [
-        r.restorations.map((x) => x.allocationId),
-        r.restorations.map((x) => x.restored.add(x.expired).toString()),
-        live.map((x) => x.lotId),
-        live.map((x) => x.restored.toString()),
-        balances,
-        r.orgId,
-        r.wallet.id,
-        r.redemptionId,
-        id,
-        r.actor.type,
-        r.actor.id,
-        r.actor.requestId,
-        r.now,
-        r.requested.toString(),
-        r.restored.toString(),
-      ],
-    );
-    r.wallet.balance = balance;
-    return id;
   }
 }

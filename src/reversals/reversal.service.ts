@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { randomCode } from '../common/codes';
+import { randomCode, REDEMPTION_CODE_LENGTH } from '../common/codes';
 import { Decimal } from '../common/decimal';
-import { Outcome } from '../common/outcome';
-import { CustomerRepository } from '../customers/customer.repository';
+import { Outcome, Refusal, refuse, Rollback, saysRetry } from '../common/outcome';
+import { CustomersService } from '../customers/customers.service';
 import { identifierFromTypeValue } from '../customers/identifier';
-import { normalizeIdentifier } from '../customers/mobile';
-import { OrgSettings } from '../programs/org-settings';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { ItemJournal } from '../idempotency/idempotency.service';
-import { WalletRepository } from '../wallets/wallet.repository';
-import { planReversal } from './plan-reversal';
+import { LedgerService } from '../ledger/ledger.service';
 import { RedemptionRef, ReversalRepository } from './reversal.repository';
 
 /** A reversal request, parsed: which redemption, how much (default: the rest), whose. */
@@ -33,13 +30,7 @@ export interface Reversed {
   balance: Decimal;
 }
 
-export type ReverseResult = { reversed: Reversed } | { outcome: Outcome };
-
-class Rollback extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome);
-  }
-}
+export type ReverseResult = { ok: true; reversed: Reversed } | Refusal;
 
 /** `POST /v2/points/reverse`: gives a redemption's points back to the lots they came from. */
 @Injectable()
@@ -48,9 +39,8 @@ export class ReversalService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly reversals: ReversalRepository,
-    private readonly wallets: WalletRepository,
-    private readonly customers: CustomerRepository,
-    private readonly settings: OrgSettings,
+    private readonly ledger: LedgerService,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -66,8 +56,8 @@ export class ReversalService {
   ): Promise<ReverseResult> {
     let result: ReverseResult;
     const checked = await this.check(principal, request);
-    if (typeof checked === 'string') {
-      result = { outcome: checked };
+    if (!checked.ok) {
+      result = checked;
     } else {
       try {
         result = await this.db.transaction(
@@ -80,21 +70,20 @@ export class ReversalService {
               request,
               actorType,
             );
-            const ok = { reversed };
+            const ok = { ok: true as const, reversed };
             await journal?.record(tx, 0, ok);
             return ok;
           },
           { retryOnConstraints: ['reversal_org_id_code_key'] },
         );
       } catch (err) {
-        if (err instanceof Rollback) result = { outcome: err.outcome };
-        else if (err instanceof LockTimeoutError) result = { outcome: 'WALLET_LOCKED' };
+        if (err instanceof Rollback) result = err.refusal;
+        else if (err instanceof LockTimeoutError) result = refuse('WALLET_LOCKED');
         else throw err;
       }
     }
-    // A lock timeout says "retry": it is not recorded.
-    if (journal && journal.done(0) === undefined && !('reversed' in result)) {
-      if (result.outcome !== 'WALLET_LOCKED') await journal.record(this.db, 0, result);
+    if (journal && journal.done(0) === undefined && !result.ok && !saysRetry(result.outcome)) {
+      await journal.record(this.db, 0, result);
     }
     return result;
   }
@@ -103,30 +92,24 @@ export class ReversalService {
   private async check(
     principal: Principal,
     request: ReverseRequest,
-  ): Promise<Outcome | { redemption: RedemptionRef }> {
+  ): Promise<Refusal | { ok: true; redemption: RedemptionRef }> {
     if (request.points !== undefined && !(request.points instanceof Decimal))
-      return request.points.outcome;
-    if (!request.by) return 'REDEMPTION_NOT_FOUND';
+      return refuse(request.points.outcome);
+    if (!request.by) return refuse('REDEMPTION_NOT_FOUND');
     const redemption = await this.reversals.findRedemption(this.db, principal.orgId, request.by);
-    if (!redemption) return 'REDEMPTION_NOT_FOUND';
+    if (!redemption) return refuse('REDEMPTION_NOT_FOUND');
     if (
       request.points instanceof Decimal &&
       request.points.decimalPlaces > redemption.decimalPlaces
     )
-      return 'INVALID_PRECISION';
+      return refuse('INVALID_PRECISION');
     if (request.identifier) {
       const identifier = identifierFromTypeValue(request.identifier.type, request.identifier.value);
-      const rules = await this.settings.config(principal.orgId);
       const customer =
-        identifier &&
-        (await this.customers.findByIdentifier(
-          this.db,
-          principal.orgId,
-          normalizeIdentifier(identifier, rules),
-        ));
-      if (!customer || customer.id !== redemption.customerId) return 'IDENTIFIER_MISMATCH';
+        identifier && (await this.customers.findByIdentifier(principal.orgId, identifier));
+      if (!customer || customer.id !== redemption.customerId) return refuse('IDENTIFIER_MISMATCH');
     }
-    return { redemption };
+    return { ok: true, redemption };
   }
 
   /** Lock the wallet, then the redemption; refill live lots; report what had expired. */
@@ -138,44 +121,29 @@ export class ReversalService {
     request: ReverseRequest,
     actorType: 'till' | 'admin',
   ): Promise<Reversed> {
-    const now = this.clock.now();
-    const actor = { type: actorType, id: principal.userId, requestId };
-    const wallet = await this.wallets.lockById(tx, principal.orgId, redemption.walletId);
-    await this.wallets.sweep(tx, wallet, now, actor);
-    const left = await this.reversals.lockRemaining(tx, principal.orgId, redemption.id);
-    if (left.isZero()) throw new Rollback('ALREADY_FULLY_REVERSED');
-    const amount = request.points instanceof Decimal ? request.points : left;
-    if (amount.gt(left)) throw new Rollback('REVERSAL_EXCEEDS_REDEMPTION');
-
-    const plan = planReversal(
-      await this.reversals.openAllocations(tx, principal.orgId, redemption.id),
-      amount,
-      now,
-    );
-    const restored = plan.reduce((s, p) => s.add(p.restored), Decimal.ZERO);
-    const expired = plan.reduce((s, p) => s.add(p.expired), Decimal.ZERO);
-    const code = randomCode(6);
-    await this.reversals.apply(tx, {
-      orgId: principal.orgId,
-      code,
-      redemptionId: redemption.id,
-      wallet,
-      requested: amount,
-      restored,
-      expired,
-      restorations: plan,
-      actor,
-      now,
-    });
-    return {
-      orgId: principal.orgId,
-      customerId: redemption.customerId,
-      redemptionCode: redemption.code,
-      reversalCode: code,
-      requested: amount,
-      restored,
-      expired,
-      balance: wallet.balance,
+    const orgId = principal.orgId;
+    const at = {
+      now: this.clock.now(),
+      actor: { type: actorType, id: principal.userId, requestId },
     };
+    const target = { orgId, walletId: redemption.walletId };
+    return this.ledger.withLockedWallet(tx, target, at, async (wallet) => {
+      const left = await this.reversals.lockRemaining(tx, orgId, redemption.id);
+      if (left.isZero()) throw new Rollback(refuse('ALREADY_FULLY_REVERSED'));
+      const amount = request.points instanceof Decimal ? request.points : left;
+      if (amount.gt(left)) throw new Rollback(refuse('REVERSAL_EXCEEDS_REDEMPTION'));
+      const code = randomCode(REDEMPTION_CODE_LENGTH);
+      const done = await wallet.refill(redemption.id, amount, code);
+      return {
+        orgId,
+        customerId: redemption.customerId,
+        redemptionCode: redemption.code,
+        reversalCode: code,
+        requested: amount,
+        restored: done.restored,
+        expired: done.expired,
+        balance: done.balance,
+      };
+    });
   }
 }

@@ -5,7 +5,8 @@ import { CustomerRepository } from '../customers/customer.repository';
 import { OrgRepository } from '../orgs/org.repository';
 import { OrgConfigRepository } from '../programs/org-config.repository';
 import { ProgramRepository } from '../programs/program.repository';
-import { WalletRepository } from '../wallets/wallet.repository';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
 import { Sql } from '../database/db';
 
 interface OrgSeed {
@@ -47,7 +48,7 @@ const ORGS: OrgSeed[] = [
   },
 ];
 
-/** The repositories the seed writes through: the same statements the features use. */
+/** What the seed writes through: the same statements the features use (points: the ledger). */
 export function seedRepositories() {
   return {
     orgs: new OrgRepository(),
@@ -55,7 +56,7 @@ export function seedRepositories() {
     programs: new ProgramRepository(),
     users: new UserRepository(),
     customers: new CustomerRepository(),
-    wallets: new WalletRepository(),
+    ledger: new LedgerService(new LedgerRepository()),
   };
 }
 
@@ -94,21 +95,16 @@ export async function seedDemo(tx: Sql, repos = seedRepositories()): Promise<{ c
         mobile: org.customer.mobile,
         firstname: org.customer.firstname,
       });
-      const wallet = await repos.wallets.lockOrCreate(tx, orgId, program.id, {
-        customerId: customer.id,
-      });
-      await repos.wallets.credit(
-        tx,
-        wallet,
-        Decimal.of(org.customer.points),
-        new Date(),
-        null,
-        'seed',
-        {
-          type: 'system',
-          id: null,
-          requestId: 'seed',
-        },
+      const now = new Date();
+      const target = { orgId, programId: program.id, owner: { customerId: customer.id } };
+      const seeding = { now, actor: { type: 'system' as const, id: null, requestId: 'seed' } };
+      await repos.ledger.withLockedWallet(tx, { ...target, create: true }, seeding, (wallet) =>
+        wallet.credit({
+          points: Decimal.of(org.customer!.points),
+          earnedAt: now,
+          expiresAt: null,
+          note: 'seed',
+        }),
       );
     }
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Clock } from '../common/clock';
 import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
+import { Metrics } from '../metrics/metrics';
 import { NotificationGateway } from './notification-gateway';
 import { NotificationRepository } from './notification.repository';
 
@@ -21,9 +23,13 @@ export class OutboxSender extends PeriodicJob {
     private readonly db: Db,
     private readonly outbox: NotificationRepository,
     private readonly gateway: NotificationGateway,
+    clock: Clock,
+    metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
     super('outbox', config.get('NOTIFICATION_POLL_MS', { infer: true }));
+    // How far behind the sender is, read at scrape time.
+    metrics.readFrom({ outbox: () => outbox.backlog(db, clock.now()) });
   }
 
   protected round(): Promise<number> {

@@ -4,16 +4,20 @@ import { Clock } from '../common/clock';
 import { randomCode } from '../common/codes';
 import { Decimal } from '../common/decimal';
 import { Outcome } from '../common/outcome';
-import { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { AdminCall, AuditLog } from '../audit/audit.service';
+import { CustomerRow } from '../customers/customer.repository';
+import { CustomersService } from '../customers/customers.service';
 import { CustomerIdentifier } from '../customers/identifier';
-import { normalizeIdentifier } from '../customers/mobile';
+import { normalizeMobile } from '../customers/mobile';
 import { Db } from '../database/db';
 import { OrgConfig } from '../programs/org-config.repository';
 import { OrgSettings } from '../programs/org-settings';
 import { Program } from '../programs/program.repository';
-import { NotificationRepository } from './notification.repository';
+import { MissedCallRepository } from './missed-call.repository';
+import { NotificationRepository, NotificationView } from './notification.repository';
 import { OtpSecret } from './otp-secret';
-import { ValidationCodeRepository } from './validation-code.repository';
+import { CodeCheck, CodeVerdict, ValidationCodeRepository } from './validation-code.repository';
+import { Sql } from '../database/db';
 
 const OTP_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -28,18 +32,30 @@ export type IssueResult =
   | { ok: true; outcome: 'VALIDATION_CODE_ISSUED' | 'VALIDATION_CODE_ISSUED_EMAIL' }
   | { ok: false; outcome: Outcome };
 
-/** Issues validation codes (OTPs): stored only as a keyed hash, delivered through the outbox. */
+/**
+ * Issues validation codes (OTPs): stored only as a keyed hash, delivered through the outbox.
+ * Also the other ways a redemption is validated, as operators see them: missed calls, and
+ * the outbox of messages.
+ */
 @Injectable()
 export class ValidationCodeService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly codes: ValidationCodeRepository,
-    private readonly customers: CustomerRepository,
+    private readonly customers: CustomersService,
     private readonly settings: OrgSettings,
     private readonly secret: OtpSecret,
     private readonly outbox: NotificationRepository,
-  ) {}
+    private readonly missedCalls: MissedCallRepository,
+    private readonly audit: AuditLog,
+  ) {
+    // Out of demo mode, the readable copies demo mode kept of delivered codes go, in the
+    // transaction of the change.
+    settings.onChange(async (tx, orgId, patch) => {
+      if (patch.demo_mode === false) await outbox.dropKeptTexts(tx, orgId);
+    });
+  }
 
   /**
    * Issues a code for a customer (by identifier), program (default: the org's default) and
@@ -55,11 +71,7 @@ export class ValidationCodeService {
   ): Promise<IssueReport> {
     const config = await this.settings.config(principal.orgId);
     const [customer, program] = await Promise.all([
-      this.customers.findByIdentifier(
-        this.db,
-        principal.orgId,
-        normalizeIdentifier(request.identifier, config),
-      ),
+      this.customers.findByIdentifier(principal.orgId, request.identifier),
       request.programId === 'invalid'
         ? undefined
         : this.settings.program(principal.orgId, request.programId),
@@ -127,5 +139,76 @@ export class ValidationCodeService {
           config.otp_channel === 'SMS' ? 'VALIDATION_CODE_ISSUED' : 'VALIDATION_CODE_ISSUED_EMAIL',
       } as const;
     });
+  }
+
+  async recordMissedCall(principal: AdminCall, typed: string) {
+    const at = this.clock.now();
+    const mobile = await this.mobileOf(principal.orgId, typed);
+    return this.db.transaction(async (tx) => {
+      const id = await this.missedCalls.record(tx, principal.orgId, mobile, at);
+      const call = { id, mobile, called_at: at };
+      await this.audit.record(tx, principal, 'missed_call.record', ['missed_call', id], null, {
+        ...call,
+        id: String(id),
+      });
+      return call;
+    });
+  }
+
+  listMissedCalls(principal: Principal) {
+    return this.missedCalls.recent(this.db, principal.orgId, 100);
+  }
+
+  /** The outbox; texts carry the code masked unless the org is in demo mode. */
+  listNotifications(principal: Principal, customerId?: number): Promise<NotificationView[]> {
+    return this.outbox.listForAdmin(this.db, principal.orgId, customerId);
+  }
+
+  /**
+   * A presented code held against the customer's live codes, in the redemption's
+   * transaction (after its wallet's lock); a wrong code counts as an attempt.
+   */
+  check(tx: Sql, c: Omit<CodeCheck, 'codeHash'> & { code: string }): Promise<CodeVerdict> {
+    const { code, ...rest } = c;
+    return this.codes.check(tx, { ...rest, codeHash: this.secret.hash(c.customerId, code) });
+  }
+
+  /** Every live code of the customer in the program is used up by this redemption. */
+  consumeCodes(
+    tx: Sql,
+    orgId: number,
+    customerId: number,
+    programId: number,
+    redemptionId: number,
+    now: Date,
+  ): Promise<void> {
+    return this.codes.consumeAll(tx, orgId, customerId, programId, redemptionId, now);
+  }
+
+  /** Locks the mobile's latest missed call since `since` not yet used; its id. */
+  lockMissedCall(
+    tx: Sql,
+    orgId: number,
+    mobile: string,
+    since: Date,
+    now: Date,
+  ): Promise<number | undefined> {
+    return this.missedCalls.lockOpen(tx, orgId, mobile, since, now);
+  }
+
+  /** The missed call is used up by this redemption. */
+  consumeMissedCall(
+    tx: Sql,
+    orgId: number,
+    id: number,
+    redemptionId: number,
+    now: Date,
+  ): Promise<void> {
+    return this.missedCalls.consume(tx, orgId, id, redemptionId, now);
+  }
+
+  /** A mobile number as typed, in the org's one form. */
+  private async mobileOf(orgId: number, typed: string): Promise<string> {
+    return normalizeMobile(typed, await this.settings.config(orgId));
   }
 }

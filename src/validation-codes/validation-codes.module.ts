@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { CustomersModule } from '../customers/customers.module';
+import { ProgramsModule } from '../programs/programs.module';
 import { MissedCallRepository } from './missed-call.repository';
 import { NotificationRepository } from './notification.repository';
 import { LogNotificationGateway, NotificationGateway } from './notification-gateway';
@@ -11,7 +13,7 @@ import { ValidationCodeWire } from './validation-code.wire';
 import { ValidationCodesController } from './validation-codes.controller';
 
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, ProgramsModule, AuditModule],
   controllers: [ValidationCodesController],
   providers: [
     OtpSecret,
@@ -23,13 +25,6 @@ import { ValidationCodesController } from './validation-codes.controller';
     OutboxSender,
     { provide: NotificationGateway, useClass: LogNotificationGateway },
   ],
-  exports: [
-    OtpSecret,
-    ValidationCodeRepository,
-    MissedCallRepository,
-    NotificationRepository,
-    ValidationCodeService,
-    OutboxSender,
-  ],
+  exports: [ValidationCodeService],
 })
 export class ValidationCodesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '../database/db';
-import { LEDGER_CHECK_SQL } from './wallet.sql';
+import { LEDGER_CHECK_SQL } from './ledger-check.sql';
 
 export interface WalletTotals {
   id: number;

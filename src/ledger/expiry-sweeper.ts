@@ -5,8 +5,9 @@ import { PeriodicJob } from '../common/periodic-task';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { Metrics } from '../metrics/metrics';
-import { OrgRepository } from '../orgs/org.repository';
-import { Actor, LapsePosition, WalletRepository } from './wallet.repository';
+import { OrgsService } from '../orgs/orgs.service';
+import { LedgerRepository } from './ledger.repository';
+import { Actor, LapsePosition } from './wallet';
 
 /** Lapsed lots looked at per batch; their wallets are swept in one transaction. */
 const LOTS_PER_BATCH = 500;
@@ -28,12 +29,14 @@ export class ExpirySweeper extends PeriodicJob {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly wallets: WalletRepository,
-    private readonly orgs: OrgRepository,
+    private readonly wallets: LedgerRepository,
+    private readonly orgs: OrgsService,
     private readonly metrics: Metrics,
     config: ConfigService<Env, true>,
   ) {
     super('expiry sweep', config.get('EXPIRY_SWEEP_INTERVAL_MS', { infer: true }));
+    // How far behind the sweep is, read at scrape time.
+    metrics.readFrom({ expiryLagSeconds: () => wallets.expiryLagSeconds(db, clock.now()) });
   }
 
   protected round(): Promise<number> {
@@ -45,7 +48,7 @@ export class ExpirySweeper extends PeriodicJob {
     const now = this.clock.now();
     let wallets = 0;
     let lots = 0;
-    for (const orgId of await this.orgs.ids(this.db)) {
+    for (const orgId of await this.orgs.ids()) {
       if (this.stopping) break;
       const swept = await this.sweepOrg(orgId, now);
       wallets += swept.wallets;
@@ -66,10 +69,9 @@ export class ExpirySweeper extends PeriodicJob {
       if (due.walletIds.length === 0) break;
       const swept = await this.db.transaction(async (tx) => {
         const locked = await this.wallets.tryLockMany(tx, orgId, due.walletIds);
-        return {
-          wallets: locked.length,
-          lots: await this.wallets.expireLapsedOf(tx, orgId, locked, now, SWEEPER),
-        };
+        const expired =
+          locked.length === 0 ? [] : await this.wallets.expire(tx, orgId, locked, now, SWEEPER);
+        return { wallets: locked.length, lots: expired.reduce((n, w) => n + w.lots, 0) };
       });
       // Counted once committed.
       this.metrics.lotsExpired.inc(swept.lots);
