@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import request, { Response } from 'supertest';
-import { Db } from '../src/database/db';
-import { seedDemo } from '../src/seed/seed';
-import { redeem, writeCounts } from './support/api';
-import { basic, DEMO_MOBILE, DEMO_TILL, READONLY_TILL } from './support/credentials';
-import { createTestDatabase, startTestApp, TestApp, TestDatabase } from './support/test-app';
+import { Db } from '../../src/database/db';
+import { seedDemo } from '../../src/seed/seed';
+import { redeem, writeCounts } from '../support/api';
+import { basic, DEMO_MOBILE, DEMO_TILL, READONLY_TILL } from '../support/credentials';
+import { createTestDatabase, startTestApp, TestApp, TestDatabase } from '../support/test-app';
 
 const describeRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL) {

@@ -1,4 +1,4 @@
-import { admin, balanceOf, makeCustomer, redeem, writeCounts } from './support/api';
+import { admin, balanceOf, makeCustomer, redeem, writeCounts } from '../support/api';
 import {
   createCustomer,
   createProgram,
@@ -11,8 +11,8 @@ import {
   itemOf,
   itemsOf,
   statusOf,
-} from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 const SKIP = { skip_validation: 'true' };
 const FAILED = { success: 'false', code: 500, message: expect.any(String) };

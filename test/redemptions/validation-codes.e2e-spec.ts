@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
-import { admin, balanceOf, makeCustomer, redeem, RedeemItemBody, writeCounts } from './support/api';
+import { admin, balanceOf, makeCustomer, redeem, RedeemItemBody, writeCounts } from '../support/api';
 import {
   codeFromText,
   isRedeemable,
@@ -13,15 +13,15 @@ import {
   redeemableOf,
   waitFor,
   withConfig,
-} from './support/otp-helpers';
+} from '../support/otp-helpers';
 import {
   createProgram,
   expectFailedItem,
   expectNoWrites,
   itemOf,
   statusOf,
-} from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 const SKIP = { skip_validation: 'true' };
 /** No skip_validation: the redemption has to be validated (the seed has otp_required on). */

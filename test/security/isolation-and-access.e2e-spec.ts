@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import request, { Response as Res } from 'supertest';
-import { admin, balanceOf, makeCustomer, redeem } from './support/api';
+import { admin, balanceOf, makeCustomer, redeem } from '../support/api';
 import {
   basic,
   DEMO_ADMIN,
@@ -10,9 +10,9 @@ import {
   OTHER_ADMIN,
   OTHER_TILL,
   READONLY_TILL,
-} from './support/credentials';
-import { changed, dbSnapshot } from './support/db-snapshot';
-import { dig, expectV2Error } from './support/expect';
+} from '../support/credentials';
+import { changed, dbSnapshot } from '../support/db-snapshot';
+import { dig, expectV2Error } from '../support/expect';
 import {
   codeFromText,
   isRedeemable,
@@ -22,11 +22,11 @@ import {
   notificationsOf,
   redeemableOf,
   waitFor,
-} from './support/otp-helpers';
-import { rawRequest } from './support/raw-http';
-import { itemOf } from './support/redeem-helpers';
-import { redeemFor, reverse } from './support/reversal-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/otp-helpers';
+import { rawRequest } from '../support/raw-http';
+import { itemOf } from '../support/redeem-helpers';
+import { redeemFor, reverse } from '../support/reversal-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 // Starting apps and the timed login loop outlast Jest's 5 s default under a loaded machine.
 jest.setTimeout(60_000);
@@ -1044,7 +1044,7 @@ describe('security', () => {
         // first app of the process (the silent one above); a fresh module registry gives this
         // app its own, as a production process has.
         await jest.isolateModulesAsync(async () => {
-          const { startTestApp: start } = await import('./support/test-app');
+          const { startTestApp: start } = await import('../support/test-app');
           logged = await start('seclogs', {
             LOG_LEVEL: 'debug',
             NOTIFICATION_POLL_MS: '50',

@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { IdempotencyPurger } from '../src/idempotency/idempotency-purger';
-import { OutboxSender } from '../src/validation-codes/outbox-sender';
-import { ExpirySweeper } from '../src/ledger/expiry-sweeper';
-import { admin, makeCustomer, orgIdOf, redeem } from './support/api';
-import { DEMO_ADMIN, OTHER_ADMIN } from './support/credentials';
-import { startTestApp, TestApp } from './support/test-app';
+import { IdempotencyPurger } from '../../src/idempotency/idempotency-purger';
+import { OutboxSender } from '../../src/validation-codes/outbox-sender';
+import { ExpirySweeper } from '../../src/ledger/expiry-sweeper';
+import { admin, makeCustomer, orgIdOf, redeem } from '../support/api';
+import { DEMO_ADMIN, OTHER_ADMIN } from '../support/credentials';
+import { startTestApp, TestApp } from '../support/test-app';
 
 describe('maintenance: expiry sweeper and idempotent credits', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
-import { Db } from '../src/database/db';
-import { makeCustomer, redeem } from './support/api';
-import { createProgram, itemOf, loadWallets } from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+import { Db } from '../../src/database/db';
+import { makeCustomer, redeem } from '../support/api';
+import { createProgram, itemOf, loadWallets } from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 interface PlanCount {
   name: string;

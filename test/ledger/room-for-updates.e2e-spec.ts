@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { REDEMPTION_SQL } from '../src/redemptions/redemption.sql';
-import { createProgram, loadWallets } from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { REDEMPTION_SQL } from '../../src/redemptions/redemption.sql';
+import { createProgram, loadWallets } from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * A redemption's updates of its wallet and lots are HOT updates (the rows' indexes left

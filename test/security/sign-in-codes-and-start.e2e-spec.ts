@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import request from 'supertest';
-import { admin, balanceOf, createTill, makeCustomer, redeem, writeCounts } from './support/api';
-import { spawnApp, stopAllApps, freePort } from './support/chaos/app-process';
+import { admin, balanceOf, createTill, makeCustomer, redeem, writeCounts } from '../support/api';
+import { spawnApp, stopAllApps, freePort } from '../support/chaos/app-process';
 import {
   basic,
   DEMO_MOBILE,
@@ -15,8 +15,8 @@ import {
   OTHER_ADMIN,
   OTHER_TILL,
   READONLY_TILL,
-} from './support/credentials';
-import { changed, dbSnapshot } from './support/db-snapshot';
+} from '../support/credentials';
+import { changed, dbSnapshot } from '../support/db-snapshot';
 import {
   isRedeemable,
   issueAndRead,
@@ -25,10 +25,10 @@ import {
   notificationsOf,
   redeemableOf,
   waitFor,
-} from './support/otp-helpers';
-import { rawRequest } from './support/raw-http';
-import { itemOf } from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/otp-helpers';
+import { rawRequest } from '../support/raw-http';
+import { itemOf } from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 // One test per finding of the security review (each failed before its fix), plus the flood.
 jest.setTimeout(120_000);
@@ -61,7 +61,7 @@ async function startFlood(
   count: number,
   address: string,
 ): Promise<{ done: Promise<Record<string, number>> }> {
-  const child = fork(resolve(__dirname, 'support', 'flood-worker.mjs'), [
+  const child = fork(resolve(__dirname, '..', 'support', 'flood-worker.mjs'), [
     url,
     String(count),
     address,
@@ -495,10 +495,10 @@ describe('security review findings', () => {
     });
 
     it('10. docker-compose needs an OTP_SECRET of the operator’s and seeds only when asked', () => {
-      const compose = readFileSync(resolve(__dirname, '..', 'docker-compose.yml'), 'utf8');
+      const compose = readFileSync(resolve(__dirname, '..', '..', 'docker-compose.yml'), 'utf8');
       expect(compose).toMatch(/OTP_SECRET: \$\{OTP_SECRET:\?[^}]+\}/);
       expect(compose).toMatch(/SEED_ON_START: \$\{SEED_ON_START:-never\}/);
-      const dockerfile = readFileSync(resolve(__dirname, '..', 'Dockerfile'), 'utf8');
+      const dockerfile = readFileSync(resolve(__dirname, '..', '..', 'Dockerfile'), 'utf8');
       expect(dockerfile).toMatch(/HOST=0\.0\.0\.0/);
     });
   });

@@ -1,14 +1,14 @@
 import request from 'supertest';
-import { admin, balanceOf, makeCustomer } from './support/api';
-import { DEMO_MOBILE, DEMO_TILL, OTHER_TILL, READONLY_TILL } from './support/credentials';
-import { fireAll, loadAgent, TimedResponse } from './support/http-load';
+import { admin, balanceOf, makeCustomer } from '../support/api';
+import { DEMO_MOBILE, DEMO_TILL, OTHER_TILL, READONLY_TILL } from '../support/credentials';
+import { fireAll, loadAgent, TimedResponse } from '../support/http-load';
 import {
   createProgram,
   credit,
   daysFromNow,
   expectNoWrites,
   groupBalanceOf,
-} from './support/redeem-helpers';
+} from '../support/redeem-helpers';
 import {
   expectLedgerOk,
   expectV2Error,
@@ -21,8 +21,8 @@ import {
   V2ErrorBody,
   walletBalance,
   walletIdOf,
-} from './support/reversal-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/reversal-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600 * 1000;
 const REVERSAL_ID = /^[A-Za-z0-9]{6}$/;

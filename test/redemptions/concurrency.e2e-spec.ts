@@ -1,8 +1,8 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolClient } from 'pg';
-import { parseWireJson, stringifyWireJson } from '../src/capillary/wire-json';
-import { requestFingerprint } from '../src/capillary/wire-response';
+import { parseWireJson, stringifyWireJson } from '../../src/capillary/wire-json';
+import { requestFingerprint } from '../../src/capillary/wire-response';
 import {
   balanceOf,
   createCustomer,
@@ -11,8 +11,8 @@ import {
   makeCustomer,
   orgIdOf,
   writeCounts,
-} from './support/api';
-import { DEMO_TILL, OTHER_ADMIN, OTHER_TILL } from './support/credentials';
+} from '../support/api';
+import { DEMO_TILL, OTHER_ADMIN, OTHER_TILL } from '../support/credentials';
 import {
   fireAll,
   loadAgent,
@@ -20,8 +20,8 @@ import {
   TimedRequest,
   TimedResponse,
   timedRequest,
-} from './support/http-load';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/http-load';
+import { startTestApp, TestApp } from '../support/test-app';
 
 const REDEEM_PATH = '/v1.1/points/redeem';
 const SKIP = { skip_validation: 'true' };

@@ -1,4 +1,4 @@
-import { admin, balanceOf, makeCustomer, redeem, writeCounts } from './support/api';
+import { admin, balanceOf, makeCustomer, redeem, writeCounts } from '../support/api';
 import {
   createProgram,
   credit,
@@ -8,8 +8,8 @@ import {
   expectNoWrites,
   itemOf,
   statusOf,
-} from './support/redeem-helpers';
-import { startTestApp, TestApp } from './support/test-app';
+} from '../support/redeem-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600 * 1000;
 
