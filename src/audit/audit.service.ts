@@ -42,6 +42,16 @@ export class AuditLog {
     });
   }
 
+  /** Appends the creation of `target` (action `<type>.create`), with the row as created. */
+  created(
+    tx: Sql,
+    call: AdminCall,
+    target: [type: string, id: number],
+    row: unknown,
+  ): Promise<void> {
+    return this.record(tx, call, `${target[0]}.create`, target, null, row);
+  }
+
   /** Newest first, `limit` entries older than `before`. */
   page(
     orgId: number,

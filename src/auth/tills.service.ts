@@ -60,7 +60,7 @@ export class TillsService {
           created_at: row.created_at,
         };
         // The password never reaches the log, not even as its verifiers.
-        await this.audit.record(tx, principal, 'till.create', ['till', row.id], null, till);
+        await this.audit.created(tx, principal, ['till', row.id], till);
         return till;
       })
       .catch((err: unknown) => conflictOn(err, { app_user_username_key: 'Username is taken' }));

@@ -147,14 +147,7 @@ export class CustomersService {
     return this.db
       .transaction(async (tx) => {
         const customer = await this.customers.insert(tx, principal.orgId, { ...dto, mobile });
-        await this.audit.record(
-          tx,
-          principal,
-          'customer.create',
-          ['customer', customer.id],
-          null,
-          customer,
-        );
+        await this.audit.created(tx, principal, ['customer', customer.id], customer);
         return customer;
       })
       .catch((err: unknown) =>

@@ -92,7 +92,7 @@ export class GroupsService {
           await this.groups.addMember(tx, orgId, id, m);
         }
         const group = await this.groupOr404(tx, orgId, id);
-        await this.audit.record(tx, principal, 'group.create', ['group', id], null, group);
+        await this.audit.created(tx, principal, ['group', id], group);
         return group;
       })
       .catch((err: unknown) =>

@@ -79,14 +79,7 @@ export class ProgramsService {
           decimal_places: dto.decimal_places ?? 3,
           points_currency_ratio: dto.points_currency_ratio ?? '1',
         });
-        await this.audit.record(
-          tx,
-          principal,
-          'program.create',
-          ['program', program.id],
-          null,
-          program,
-        );
+        await this.audit.created(tx, principal, ['program', program.id], program);
         return program;
       })
       .finally(() => this.settings.invalidate(principal.orgId))

@@ -22,14 +22,7 @@ export class CustomFieldsService {
     return this.db
       .transaction(async (tx) => {
         const field = await this.customFields.insertRedemptionField(tx, principal.orgId, name);
-        await this.audit.record(
-          tx,
-          principal,
-          'custom_field.create',
-          ['custom_field', field.id],
-          null,
-          field,
-        );
+        await this.audit.created(tx, principal, ['custom_field', field.id], field);
         return field;
       })
       .catch((err: unknown) =>

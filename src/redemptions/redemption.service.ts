@@ -485,13 +485,12 @@ export class RedemptionService {
       if (verdict === 'WRONG') return refuse('VALIDATION_CODE_INVALID');
     } else if (p.validation.kind === 'MISSED_CALL') {
       const since = new Date(now.getTime() - ctx.config.otp_validity_minutes * 60_000);
-      const missedCallId = await this.validationCodes.lockMissedCall(
-        tx,
+      const missedCallId = await this.validationCodes.lockMissedCall(tx, {
         orgId,
-        p.customer.mobile ?? '',
+        mobile: p.customer.mobile ?? '',
         since,
         now,
-      );
+      });
       if (!missedCallId) return refuse('NO_MISSED_CALL');
       return { ok: true, wallet: ledgerWallet, spend, missedCallId };
     }
@@ -547,23 +546,12 @@ export class RedemptionService {
     });
     if (redemptionId === undefined)
       throw new Rollback(refused('DUPLICATE_EXTERNAL_REFERENCE', p.customer));
-    if (p.validation.kind === 'SMS') {
-      await this.validationCodes.consumeCodes(
-        tx,
-        orgId,
-        p.customer.id,
-        p.program.id,
-        redemptionId,
-        now,
-      );
-    } else if (ready.missedCallId) {
-      await this.validationCodes.consumeMissedCall(
-        tx,
-        orgId,
-        ready.missedCallId,
-        redemptionId,
-        now,
-      );
+    if (p.validation.kind === 'SMS' || ready.missedCallId) {
+      const used = { orgId, customerId: p.customer.id, programId: p.program.id, redemptionId };
+      const by = ready.missedCallId
+        ? { missedCallId: ready.missedCallId }
+        : { code: true as const };
+      await this.validationCodes.consume(tx, used, by, now);
     }
     return { redemptionId, code, balance: ready.wallet.balance };
   }

@@ -173,38 +173,33 @@ export class ValidationCodeService {
     return this.codes.check(tx, { ...rest, codeHash: this.secret.hash(c.customerId, code) });
   }
 
-  /** Every live code of the customer in the program is used up by this redemption. */
-  consumeCodes(
-    tx: Sql,
-    orgId: number,
-    customerId: number,
-    programId: number,
-    redemptionId: number,
-    now: Date,
-  ): Promise<void> {
-    return this.codes.consumeAll(tx, orgId, customerId, programId, redemptionId, now);
-  }
-
-  /** Locks the mobile's latest missed call since `since` not yet used; its id. */
+  /**
+   * Locks the latest missed call from the customer's mobile since `since` that no
+   * redemption has used; its id.
+   */
   lockMissedCall(
     tx: Sql,
-    orgId: number,
-    mobile: string,
-    since: Date,
-    now: Date,
+    c: { orgId: number; mobile: string; since: Date; now: Date },
   ): Promise<number | undefined> {
-    return this.missedCalls.lockOpen(tx, orgId, mobile, since, now);
+    return this.missedCalls.lockOpen(tx, c.orgId, c.mobile, c.since, c.now);
   }
 
-  /** The missed call is used up by this redemption. */
-  consumeMissedCall(
+  /**
+   * What validated a redemption is used up by it: every live code of the customer in the
+   * program, or the missed call.
+   */
+  async consume(
     tx: Sql,
-    orgId: number,
-    id: number,
-    redemptionId: number,
+    used: { orgId: number; customerId: number; programId: number; redemptionId: number },
+    by: { code: true } | { missedCallId: number },
     now: Date,
   ): Promise<void> {
-    return this.missedCalls.consume(tx, orgId, id, redemptionId, now);
+    const { orgId, customerId, programId, redemptionId } = used;
+    if ('code' in by) {
+      await this.codes.consumeAll(tx, orgId, customerId, programId, redemptionId, now);
+    } else {
+      await this.missedCalls.consume(tx, orgId, by.missedCallId, redemptionId, now);
+    }
   }
 
   /** A mobile number as typed, in the org's one form. */
