@@ -47,3 +47,7 @@ const RAW_JSON_MARKER = Symbol.for('lossless-json.LosslessNumber');
 export function rawJson(text: string): unknown {
   return { [RAW_JSON_MARKER]: true, toString: () => text };
 }
+
+/** A JSON object of a wire body (not an array, not an exact number). */
+export const isWireObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !isWireNumber(v);

@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../capillary/api-error';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { firstValue, parseBool, queryValue } from '../capillary/query';
+import { isWireObject } from '../capillary/wire-json';
 import { field, objectSchema, parseFields, WireFields } from '../capillary/wire-schema';
 import { parseId } from '../common/ids';
 import { parsePoints } from '../common/points-input';
@@ -15,9 +16,6 @@ export { firstItemProblem, type RedeemItem } from './redeem-item';
 export { parseBool, queryValue };
 
 const LIMITS = { short: 200, notes: 2000 };
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !('isLosslessNumber' in v);
-
 const first = firstValue;
 const groupParam = (description: string) =>
   field({ type: 'string', description }, (raw) => first(raw) || undefined);
@@ -98,12 +96,12 @@ export function parseRedemptionTime(value: unknown): Date | null | 'invalid' {
 function parseCustomFields(value: unknown): CustomField[] | 'invalid' {
   if (value === undefined || value === null || value === '') return [];
   let list: unknown = value;
-  if (isObject(value)) list = value.field ?? [];
-  if (isObject(list)) list = [list];
+  if (isWireObject(value)) list = value.field ?? [];
+  if (isWireObject(list)) list = [list];
   if (!Array.isArray(list)) return 'invalid';
   const fields: CustomField[] = [];
   for (const entry of list) {
-    if (!isObject(entry)) return 'invalid';
+    if (!isWireObject(entry)) return 'invalid';
     const name = scalarText(entry.name);
     const fieldValue =
       entry.value === undefined || entry.value === null ? '' : scalarText(entry.value);
@@ -155,7 +153,7 @@ export const REDEEM_ITEM_FIELDS = {
   customer: field(
     CUSTOMER_REF,
     (raw): RedeemItem['customer'] =>
-      raw === undefined ? 'missing' : isObject(raw) ? pickIdentifier(raw) : 'malformed',
+      raw === undefined ? 'missing' : isWireObject(raw) ? pickIdentifier(raw) : 'malformed',
     true,
   ),
   transaction_number: textField(LIMITS.short, { example: 'bill-1001' }),
@@ -225,7 +223,7 @@ export function parseItem(raw: Record<string, unknown>): RedeemItem {
   };
   const invalidField = Object.entries(texts).find(([, v]) => v === 'invalid')?.[0] ?? null;
   const value = (t: { value: string } | 'invalid'): string => (t === 'invalid' ? '' : t.value);
-  const customer = isObject(raw.customer) ? raw.customer : undefined;
+  const customer = isWireObject(raw.customer) ? raw.customer : undefined;
   const echo: Record<string, string> = {};
   for (const k of ['mobile', 'email', 'external_id'] as const) {
     const v = customer ? scalarText(customer[k]) : undefined;
@@ -285,9 +283,9 @@ export function itemFromQuery(query: Record<string, unknown>): RedeemItem {
  * that item (see `firstItemProblem`). Unknown fields are ignored, as real clients send extras.
  */
 export function parseRedeemBody(body: unknown, maxBatch: number): RedeemItem[] {
-  const root = isObject(body) ? body.root : undefined;
-  const redeem = isObject(root) ? root.redeem : undefined;
-  const list = Array.isArray(redeem) ? redeem : isObject(redeem) ? [redeem] : undefined;
+  const root = isWireObject(body) ? body.root : undefined;
+  const redeem = isWireObject(root) ? root.redeem : undefined;
+  const list = Array.isArray(redeem) ? redeem : isWireObject(redeem) ? [redeem] : undefined;
   if (!list || list.length === 0) {
     throw ApiError.badRequest(
       'Body must be {"root":{"redeem":[{…}]}} (in XML <root><redeem>…</redeem></root>) with at least one item',
@@ -302,7 +300,7 @@ export function parseRedeemBody(body: unknown, maxBatch: number): RedeemItem[] {
     );
   }
   return list.map((entry, i) => {
-    if (!isObject(entry)) {
+    if (!isWireObject(entry)) {
       throw ApiError.badRequest(`root.redeem[${i}] must be an object`, [
         { field: `root.redeem[${i}]`, message: 'must be an object' },
       ]);

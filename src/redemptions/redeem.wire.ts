@@ -4,6 +4,7 @@ import { batchStatus, v11Envelope } from '../capillary/envelope';
 import { ITEM_CODES, itemStatus } from '../capillary/status-codes';
 import { countSideEffects, Metrics } from '../metrics/metrics';
 import { rawJson, stringifyWireJson, wireId, wireNumber } from '../capillary/wire-json';
+import { saysRetry } from '../common/outcome';
 import { WireRequest } from '../capillary/wire-request';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { Env } from '../config/env';
@@ -120,7 +121,7 @@ export class RedeemWire {
             v11Envelope(batchStatus(successes, shown.length), { responses: { points } }),
           ),
           // A lock timeout says "retry": the retry must run, not replay this answer.
-          keep: !result.items.some((i) => 'outcome' in i && i.outcome === 'WALLET_LOCKED'),
+          keep: !result.items.some((i) => 'outcome' in i && saysRetry(i.outcome)),
         };
       },
     );

@@ -2,13 +2,13 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../capillary/api-error';
 import { v2Errors } from '../capillary/envelope';
 import { ITEM_CODES } from '../capillary/status-codes';
-import { isWireNumber, stringifyWireJson, wireNumber } from '../capillary/wire-json';
+import { isWireObject, stringifyWireJson, wireNumber } from '../capillary/wire-json';
 import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { field, objectSchema, parseFields } from '../capillary/wire-schema';
 import { WireFormat } from '../capillary/wire-format';
 import { WireRequest } from '../capillary/wire-request';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { Outcome } from '../common/outcome';
+import { Outcome, saysRetry } from '../common/outcome';
 import { parsePoints } from '../common/points-input';
 import { scalarText } from '../customers/identifier';
 import { Finished, IdempotencyService, ItemJournal } from '../idempotency/idempotency.service';
@@ -20,9 +20,6 @@ const HTTP_FOR: Partial<Record<Outcome, number>> = {
   ALREADY_FULLY_REVERSED: HttpStatus.CONFLICT,
   WALLET_LOCKED: HttpStatus.SERVICE_UNAVAILABLE,
 };
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !isWireNumber(v);
 
 const idText = (doc: SchemaObject) =>
   field({ oneOf: [{ type: 'string' }, { type: 'number' }], ...doc }, scalarText);
@@ -50,7 +47,7 @@ export const REVERSE_FIELDS = {
       description: "when given, must be the redemption's customer (816 otherwise)",
     },
     (raw): ReverseRequest['identifier'] => {
-      const id = isObject(raw) ? raw : undefined;
+      const id = isWireObject(raw) ? raw : undefined;
       // An identifier with a value must match; only an absent or empty value means "none given".
       const given =
         id !== undefined && id.value !== undefined && id.value !== null && id.value !== '';
@@ -66,13 +63,13 @@ export const REVERSE_BODY_SCHEMA = objectSchema(REVERSE_FIELDS);
  * XML the same fields sit under `<root>`.
  */
 export function parseReverseBody(document: unknown, format: WireFormat = 'json'): ReverseRequest {
-  const body = format === 'xml' && isObject(document) ? document.root : document;
-  if (format === 'xml' && !isObject(body)) {
+  const body = format === 'xml' && isWireObject(document) ? document.root : document;
+  if (format === 'xml' && !isWireObject(body)) {
     throw ApiError.badRequest(
       'XML body must be <root> holding <redemptionId> or <externalReferenceNumber>',
     );
   }
-  if (!isObject(body)) {
+  if (!isWireObject(body)) {
     throw ApiError.badRequest(
       'Body must be a JSON object with redemptionId or externalReferenceNumber',
     );
@@ -120,7 +117,7 @@ function finished(result: ReverseResult): Finished {
   return {
     status: HTTP_FOR[result.outcome] ?? HttpStatus.BAD_REQUEST,
     body: stringifyWireJson(v2Errors(code, message)),
-    keep: result.outcome !== 'WALLET_LOCKED',
+    keep: !saysRetry(result.outcome),
   };
 }
 
