@@ -327,15 +327,16 @@ describe('XML on the wire', () => {
         '/v2/points/reverse',
         {},
         body(
-          `<redemptionId>${r.redemption_id}</redemptionId><pointsToBeReversed>7.5</pointsToBeReversed>` +
+          `<redemptionId>${r.redemption_id}</redemptionId><pointsToBeReversed>7</pointsToBeReversed>` +
             `<identifier><type>mobile</type><value>${c.mobile}</value></identifier>`,
         ),
       );
       expectXml(half, 200);
       expect(Number(xpathOne(half.text, '/response/orgId'))).toBeGreaterThan(0);
-      expect(xpathOne(half.text, '/response/pointsReversed')).toBe('7.5');
-      expect(xpathOne(half.text, '/response/balance')).toBe('47.5');
-      expect(await balanceOf(t, c.id)).toBe('47.500');
+      // Whole points: the demo program counts in steps of 1 (a fraction is 811 now).
+      expect(xpathOne(half.text, '/response/pointsReversed')).toBe('7');
+      expect(xpathOne(half.text, '/response/balance')).toBe('47');
+      expect(await balanceOf(t, c.id)).toBe('47.000');
 
       const missing = await pos.call(
         'post',

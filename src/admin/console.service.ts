@@ -150,6 +150,13 @@ export class ConsoleService {
         throw new InvalidRequestError('More points than are left to reverse', [
           { field: 'points', message: 'at most what is not yet reversed' },
         ]);
+      case 'REVERSAL_NOT_A_MULTIPLE':
+        throw new InvalidRequestError(
+          "Not a multiple of the program's step, or it would leave less than one step",
+          [{ field: 'points', message: "a multiple of the program's step, or the rest" }],
+        );
+      case 'TOO_MANY_REVERSALS':
+        throw new ConflictError('The most partial reversals allowed were made: reverse the rest');
       case 'INVALID_PRECISION':
         throw new InvalidRequestError("More decimals than the redemption's program allows", [
           { field: 'points', message: 'too many decimal places' },

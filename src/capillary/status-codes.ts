@@ -56,6 +56,14 @@ export const ITEM_CODES: Record<Outcome, ItemCode> = {
     810,
     'Points to be reversed exceed what remains of the redemption',
   ),
+  REVERSAL_NOT_A_MULTIPLE: no(
+    811,
+    "Points to be reversed must be a multiple of the program's step and leave one behind; or reverse the rest",
+  ),
+  TOO_MANY_REVERSALS: no(
+    812,
+    'This redemption has had the most partial reversals allowed; reverse the rest at once',
+  ),
   IDENTIFIER_MISMATCH: no(816, 'Customer identifier does not match the redemption'),
 };
 

@@ -38,6 +38,8 @@ export type Outcome =
   | 'REDEMPTION_NOT_FOUND'
   | 'ALREADY_FULLY_REVERSED'
   | 'REVERSAL_EXCEEDS_REDEMPTION'
+  | 'REVERSAL_NOT_A_MULTIPLE'
+  | 'TOO_MANY_REVERSALS'
   | 'IDENTIFIER_MISMATCH';
 
 /** A use case's "no", in the one shape every feature returns it: the edge maps the outcome. */

@@ -9,6 +9,7 @@ import { identifierFromTypeValue } from '../customers/identifier';
 import { Db, LockTimeoutError, Sql } from '../database/db';
 import { ItemJournal } from '../idempotency/idempotency.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { checkReversal } from './reversal-rules';
 import { RedemptionRef, ReversalRepository } from './reversal.repository';
 
 /** A reversal request, parsed: which redemption, how much (default: the rest), whose. */
@@ -128,10 +129,10 @@ export class ReversalService {
     };
     const target = { orgId, walletId: redemption.walletId };
     return this.ledger.withLockedWallet(tx, target, at, async (wallet) => {
-      const left = await this.reversals.lockRemaining(tx, orgId, redemption.id);
-      if (left.isZero()) throw new Rollback(refuse('ALREADY_FULLY_REVERSED'));
-      const amount = request.points instanceof Decimal ? request.points : left;
-      if (amount.gt(left)) throw new Rollback(refuse('REVERSAL_EXCEEDS_REDEMPTION'));
+      const remaining = await this.reversals.lockRemaining(tx, orgId, redemption.id);
+      const amount = request.points instanceof Decimal ? request.points : remaining.left;
+      const refused = checkReversal(amount, remaining, redemption);
+      if (refused) throw new Rollback(refuse(refused));
       const code = randomCode(REDEMPTION_CODE_LENGTH);
       const done = await wallet.refill(redemption.id, amount, code);
       return {

@@ -18,6 +18,7 @@ import { Reversed, ReversalService, ReverseRequest, ReverseResult } from './reve
 const HTTP_FOR: Partial<Record<Outcome, number>> = {
   REDEMPTION_NOT_FOUND: HttpStatus.NOT_FOUND,
   ALREADY_FULLY_REVERSED: HttpStatus.CONFLICT,
+  TOO_MANY_REVERSALS: HttpStatus.CONFLICT,
   WALLET_LOCKED: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
