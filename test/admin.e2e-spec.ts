@@ -89,13 +89,13 @@ describe('admin API', () => {
     ]);
 
     const till = await admin(t, 'post', '/admin/tills', {
-      username: 'store42.till',
+      username: 'demo.store42',
       password: 'a long secret',
       access_group: 'Read only',
     });
     expect(till.status).toBe(201);
     expect(till.body).toMatchObject({
-      username: 'store42.till',
+      username: 'demo.store42',
       access_group: 'Read only',
       active: true,
     });
@@ -103,20 +103,20 @@ describe('admin API', () => {
     const read = await request(t.url)
       .get('/v1.1/customer/get')
       .query({ mobile: DEMO_MOBILE })
-      .set('Authorization', basic('store42.till', 'a long secret'));
+      .set('Authorization', basic('demo.store42', 'a long secret'));
     expect(read.status).toBe(200);
     const write = await redeem(
       t,
       { points_redeemed: 1, customer: { mobile: DEMO_MOBILE } },
       { skip_validation: 'true' },
-      basic('store42.till', 'a long secret'),
+      basic('demo.store42', 'a long secret'),
     );
     expect(write.status).toBe(403);
 
     expect(
       (
         await admin(t, 'post', '/admin/tills', {
-          username: 'store42.till',
+          username: 'demo.store42',
           password: 'another secret',
           access_group: 'Default',
         })
@@ -125,7 +125,7 @@ describe('admin API', () => {
     expect(
       (
         await admin(t, 'post', '/admin/tills', {
-          username: 'x.till',
+          username: 'demo.x',
           password: 'another secret',
           access_group: 'Nope',
         })
@@ -135,7 +135,7 @@ describe('admin API', () => {
       (await admin(t, 'post', '/admin/tills', { username: 'bad name!', password: 'short' })).status,
     ).toBe(400);
     const tills = await admin(t, 'get', '/admin/tills');
-    expect((tills.body as { username: string }[]).map((u) => u.username)).toContain('store42.till');
+    expect((tills.body as { username: string }[]).map((u) => u.username)).toContain('demo.store42');
     expect(tills.text).not.toContain('password');
   });
 

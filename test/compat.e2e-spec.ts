@@ -101,7 +101,7 @@ describe('compatibility with real clients', () => {
         .set('Authorization', `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`);
 
     it('a till created now signs in with each form; a wrong secret in each form is 401', async () => {
-      await createTill(t, 'forms.till', 'forms.pass.1');
+      await createTill(t, 'demo.forms', 'forms.pass.1');
       for (const secret of [
         md5('forms.pass.1'),
         md5('forms.pass.1').toUpperCase(),
@@ -109,13 +109,13 @@ describe('compatibility with real clients', () => {
         sha256('forms.pass.1').toUpperCase(),
         'forms.pass.1',
       ]) {
-        expect({ secret, status: (await signIn('forms.till', secret)).status }).toEqual({
+        expect({ secret, status: (await signIn('demo.forms', secret)).status }).toEqual({
           secret,
           status: 200,
         });
       }
       for (const secret of [md5('forms.pass.2'), sha256('forms.pass.2'), 'forms.pass.2']) {
-        const res = await signIn('forms.till', secret);
+        const res = await signIn('demo.forms', secret);
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toBe('Basic realm="points"');
       }

@@ -277,13 +277,13 @@ describe('admin API for the console', () => {
 
   describe('tills', () => {
     it('deactivate: its sign-ins fail at once; reactivate and move it to another group', async () => {
-      await createTill(t, 'console.till1', 'console-pass-1');
+      await createTill(t, 'demo.console1', 'console-pass-1');
       const tills = (await admin(t, 'get', '/admin/tills')).body as {
         id: number;
         username: string;
       }[];
-      const till = tills.find((x) => x.username === 'console.till1')!;
-      const auth = basic('console.till1', 'console-pass-1');
+      const till = tills.find((x) => x.username === 'demo.console1')!;
+      const auth = basic('demo.console1', 'console-pass-1');
       const read = () =>
         request(t.url)
           .get('/v1.1/customer/get')

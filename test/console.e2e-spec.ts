@@ -173,15 +173,15 @@ describeBrowser('operator console in Chromium', () => {
   it('creates a till that then works at the API', async () => {
     await nav('Tills');
     const create = region('Create till');
-    await create.getByLabel('Username').fill('console.till');
+    await create.getByLabel('Username').fill('demo.console');
     await create.getByLabel('Password').fill('console-till-pass');
     await create.getByLabel('Access group').selectOption({ label: 'Default' });
     await create.getByRole('button', { name: 'Create till' }).click();
-    await region('All tills').getByRole('cell', { name: 'console.till', exact: true }).waitFor();
+    await region('All tills').getByRole('cell', { name: 'demo.console', exact: true }).waitFor();
     const res = await request(t.url)
       .get('/v1.1/customer/get')
       .query({ mobile: DEMO_MOBILE })
-      .set('Authorization', basic('console.till', 'console-till-pass'));
+      .set('Authorization', basic('demo.console', 'console-till-pass'));
     expect(res.status).toBe(200);
     expect(res.body.response.customers.customer[0].loyalty_points).toBe(1000);
   });

@@ -124,7 +124,7 @@ async function fillThroughTheApi(t: TestApp): Promise<void> {
     points: 9,
   });
   const till = await admin(t, 'post', '/admin/tills', {
-    username: 'keys.till',
+    username: 'demo.keys',
     password: 'keys.pass',
     access_group: 'Default',
   });

@@ -3,6 +3,7 @@ import { AdminCall, AuditLog } from '../audit/audit.service';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { Db } from '../database/db';
 import { conflictOn } from '../database/pg-errors';
+import { OrgsService } from '../orgs/orgs.service';
 import { AuthService } from './auth.service';
 import { passwordVerifiers } from './password';
 import { Principal } from './principal';
@@ -30,6 +31,7 @@ export class TillsService {
     private readonly db: Db,
     private readonly users: UserRepository,
     private readonly auth: AuthService,
+    private readonly orgs: OrgsService,
     private readonly audit: AuditLog,
   ) {}
 
@@ -44,6 +46,14 @@ export class TillsService {
   async createTill(principal: AdminCall, dto: TillCreate): Promise<TillCreated> {
     const group = await this.users.findAccessGroup(this.db, principal.orgId, dto.access_group);
     if (!group) throw new NotFoundError(`Access group ${String(dto.access_group)} not found`);
+    // Usernames are global (Basic auth names no org), so a name taken elsewhere would tell an
+    // admin that another org has it. A new name starts with the org's code instead: a clash
+    // can then only be with the org's own users, whom its admins see anyway.
+    const prefix = `${await this.orgs.codeOf(principal.orgId)}.`;
+    if (!dto.username.startsWith(prefix) || dto.username.length === prefix.length)
+      throw new InvalidRequestError(`A new username starts with "${prefix}"`, [
+        { field: 'username', message: `must start with "${prefix}" (the org's code and a dot)` },
+      ]);
     const verifiers = await passwordVerifiers(dto.password);
     return this.db
       .transaction(async (tx) => {

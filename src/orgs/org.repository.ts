@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '../database/db';
 
-/** Organisations (tenants). Created by the seed; no API creates them yet. */
+/** Organisations (tenants). Created by the seed (or org:create); no API creates them. */
 @Injectable()
 export class OrgRepository {
   async count(sql: Sql): Promise<number> {
@@ -13,6 +13,11 @@ export class OrgRepository {
   async ids(sql: Sql): Promise<number[]> {
     const rows = await sql.query<{ id: number }>('SELECT id FROM org ORDER BY id');
     return rows.map((r) => r.id);
+  }
+
+  async codeOf(sql: Sql, orgId: number): Promise<string | undefined> {
+    const [row] = await sql.query<{ code: string }>('SELECT code FROM org WHERE id = $1', [orgId]);
+    return row?.code;
   }
 
   async findByCode(sql: Sql, code: string): Promise<number | undefined> {

@@ -160,6 +160,7 @@ function CreateTill({
           label="Username"
           value={username}
           onChange={setUsername}
+          hint="Starts with your org's code and a dot, e.g. demo.store42"
           error={fieldError(error, 'username')}
           autoComplete="off"
           autoCapitalize="none"
