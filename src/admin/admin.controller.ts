@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MAX_ID } from '../common/ids';
-import { CurrentPrincipal, RequirePermission } from '../auth/decorators';
+import { ClientAddress, CurrentPrincipal, RequirePermission } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ValidationError } from 'class-validator';
 import { ApiError, FieldError } from '../capillary/api-error';
@@ -47,6 +47,7 @@ import {
   ProgramCreateDto,
   ProgramPatchDto,
   AdminReverseDto,
+  OwnPasswordDto,
   TillCreateDto,
   TillPatchDto,
 } from './dto/admin.dto';
@@ -158,6 +159,16 @@ export class AdminController {
     @Body(NonEmptyPatchPipe) dto: TillPatchDto,
   ) {
     return this.tills.patchTill(p, tillId, dto);
+  }
+
+  @Post('me/password')
+  @HttpCode(204)
+  async changeOwnPassword(
+    @Caller() p: AdminCall,
+    @Body() dto: OwnPasswordDto,
+    @ClientAddress() address: string,
+  ): Promise<void> {
+    await this.tills.changeOwnPassword(p, dto, address);
   }
 
   @Post('tills')

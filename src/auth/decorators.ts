@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Request } from 'express';
+import { clientAddress } from './client-address';
 import { Level, Principal, Resource } from './principal';
 
 export const PUBLIC_KEY = 'auth:public';
@@ -30,4 +31,9 @@ export const RequirePermission = (
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal =>
     ctx.switchToHttp().getRequest<{ user: Principal }>().user,
+);
+
+/** The address the caller's sign-in budget counts by (see client-address.ts). */
+export const ClientAddress = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  clientAddress(ctx.switchToHttp().getRequest<Request>()),
 );

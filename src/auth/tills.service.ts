@@ -19,6 +19,8 @@ export interface TillCreate {
 export interface TillPatch {
   active?: boolean;
   access_group?: number | string;
+  /** A new password (plain text): new verifiers of every accepted form. */
+  password?: string;
 }
 
 /** A new till as the admin API shows it (its row; a new till is active). */
@@ -92,16 +94,47 @@ export class TillsService {
           message: 'not for your own account',
         },
       ]);
+    const verifiers =
+      dto.password === undefined ? undefined : await passwordVerifiers(dto.password);
     const till = await this.db.transaction(async (tx) => {
       const before = await this.users.findTill(tx, orgId, id);
       if (!before) throw new NotFoundError(`Till ${id} not found`);
-      await this.users.updateTill(tx, orgId, id, { active: dto.active, accessGroupId: group?.id });
+      const change = { active: dto.active, accessGroupId: group?.id, verifiers };
+      await this.users.updateTill(tx, orgId, id, change);
       const after = (await this.users.findTill(tx, orgId, id))!;
-      await this.audit.record(tx, principal, 'till.update', ['till', id], before, after);
+      // The entry says that the password changed, never what to.
+      const logged = verifiers ? { ...after, password: 'changed' } : after;
+      await this.audit.record(tx, principal, 'till.update', ['till', id], before, logged);
       return after;
     });
     // Its sign-ins cached on this instance end now; on others within AUTH_CACHE_TTL_MS.
     this.auth.forgetCachedCredentials(id);
     return till;
+  }
+
+  /**
+   * An admin changes its own password. The current one is checked as a sign-in is, from
+   * `address`: a wrong one is refused and counts against the address's sign-in budget.
+   */
+  async changeOwnPassword(
+    call: AdminCall,
+    change: { current_password: string; new_password: string },
+    address: string,
+  ): Promise<void> {
+    const me = await this.auth.authenticate(
+      { username: call.username, secret: change.current_password },
+      address,
+    );
+    if (!me || me.userId !== call.userId)
+      throw new InvalidRequestError('The current password is wrong', [
+        { field: 'current_password', message: 'is not your current password' },
+      ]);
+    const verifiers = await passwordVerifiers(change.new_password);
+    await this.db.transaction(async (tx) => {
+      await this.users.updateTill(tx, call.orgId, call.userId, { verifiers });
+      const after = { id: call.userId, username: call.username, password: 'changed' };
+      await this.audit.record(tx, call, 'till.password_change', ['till', call.userId], null, after);
+    });
+    this.auth.forgetCachedCredentials(call.userId);
   }
 }

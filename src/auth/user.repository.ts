@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '../database/db';
+import { SecretForm } from './password';
 import { Level } from './principal';
 
 /** A till or admin as sign-in needs it: its stored verifier and its access group's grants. */
@@ -122,12 +123,26 @@ export class UserRepository {
     sql: Sql,
     orgId: number,
     id: number,
-    change: { active?: boolean; accessGroupId?: number },
+    change: {
+      active?: boolean;
+      accessGroupId?: number;
+      /** New verifiers of every accepted form (a password change). */
+      verifiers?: Record<SecretForm, string>;
+    },
   ): Promise<void> {
     await sql.execute(
-      `UPDATE app_user SET active = COALESCE($3, active), access_group_id = COALESCE($4, access_group_id)
+      `UPDATE app_user SET active = COALESCE($3, active), access_group_id = COALESCE($4, access_group_id),
+              password_hash = COALESCE($5, password_hash),
+              password_hash_sha256 = COALESCE($6, password_hash_sha256)
         WHERE org_id = $1 AND id = $2`,
-      [orgId, id, change.active ?? null, change.accessGroupId ?? null],
+      [
+        orgId,
+        id,
+        change.active ?? null,
+        change.accessGroupId ?? null,
+        change.verifiers?.md5 ?? null,
+        change.verifiers?.sha256 ?? null,
+      ],
     );
   }
 }

@@ -2,7 +2,14 @@ import { createHash, createHmac } from 'node:crypto';
 import { PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
-import { admin, balanceOf, makeCustomer, redeem, RedeemItemBody, writeCounts } from '../support/api';
+import {
+  admin,
+  balanceOf,
+  makeCustomer,
+  redeem,
+  RedeemItemBody,
+  writeCounts,
+} from '../support/api';
 import {
   codeFromText,
   isRedeemable,

@@ -254,6 +254,22 @@ export class TillPatchDto {
   @IsString()
   @IsNotEmpty()
   access_group?: string | number;
+  @ApiPropertyOptional({
+    description:
+      'a new password: the old one stops working at once here, elsewhere within AUTH_CACHE_TTL_MS',
+  })
+  @Optional()
+  @IsString()
+  @Length(8, 200)
+  password?: string;
+}
+
+export class OwnPasswordDto {
+  @ApiProperty({ description: 'as a till sends it: plain, or its MD5 or SHA-256 hex' })
+  @IsString()
+  @Length(1, 200)
+  current_password!: string;
+  @ApiProperty() @IsString() @Length(8, 200) new_password!: string;
 }
 
 export class AdminReverseDto {
