@@ -3,7 +3,7 @@
  * transaction issued straight from `pg`, XML redemptions against JSON ones, the cost of
  * authentication with and without the credential cache and of metrics, and the service's
  * peak memory. Writes bench/results/latest.json and
- * bench/results/latest.svg. See the Benchmarks section of the README.
+ * bench/results/latest.svg. See docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
