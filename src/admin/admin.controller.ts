@@ -23,6 +23,9 @@ import { isRedemptionCode } from '../common/codes';
 import { CustomersService } from '../customers/customers.service';
 import { GroupsService } from '../groups/groups.service';
 import { LedgerCheckService } from '../ledger/ledger-check.service';
+import { WebhooksService } from '../events/webhooks.service';
+import { wireId } from '../capillary/wire-json';
+import { WebhookCreateDto, WebhookPatchDto } from './dto/webhook.dto';
 import { ProgramsService } from '../programs/programs.service';
 import { CustomFieldsService } from '../redemptions/custom-fields.service';
 import { ValidationCodeService } from '../validation-codes/validation-code.service';
@@ -30,6 +33,7 @@ import {
   AdminCreditWire,
   customerJson,
   customerWithWalletsJson,
+  deliveryPageJson,
   ledgerCheckJson,
   programJson,
   withWireId,
@@ -109,6 +113,7 @@ export class AdminController {
     private readonly validation: ValidationCodeService,
     private readonly customFields: CustomFieldsService,
     private readonly ledgerCheck: LedgerCheckService,
+    private readonly webhooks: WebhooksService,
     private readonly credits: AdminCreditWire,
     private readonly console: ConsoleService,
   ) {}
@@ -345,6 +350,51 @@ export class AdminController {
   @Post('custom-fields')
   createCustomField(@Caller() p: AdminCall, @Body() dto: CustomFieldDto) {
     return this.customFields.createCustomField(p, dto.name);
+  }
+
+  @Get('webhooks')
+  listWebhooks(@CurrentPrincipal() p: Principal) {
+    return this.webhooks.list(p.orgId);
+  }
+
+  @Post('webhooks')
+  createWebhook(@Caller() p: AdminCall, @Body() dto: WebhookCreateDto) {
+    return this.webhooks.create(p, dto);
+  }
+
+  @Patch('webhooks/:id')
+  patchWebhook(
+    @Caller() p: AdminCall,
+    @Param('id', id) webhookId: number,
+    @Body(NonEmptyPatchPipe) dto: WebhookPatchDto,
+  ) {
+    return this.webhooks.patch(p, webhookId, dto);
+  }
+
+  @Post('webhooks/:id/rotate')
+  @HttpCode(200)
+  rotateWebhook(@Caller() p: AdminCall, @Param('id', id) webhookId: number) {
+    return this.webhooks.rotate(p, webhookId);
+  }
+
+  @Get('webhooks/:id/deliveries')
+  @ApiPageQuery()
+  async webhookDeliveries(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', id) webhookId: number,
+    @Query('before') before?: unknown,
+    @Query('limit') limit?: unknown,
+  ) {
+    const cursor = pageQuery(before, limit, 20);
+    const rows = await this.webhooks.deliveries(p.orgId, webhookId, cursor.before, cursor.limit);
+    return deliveryPageJson(rows, cursor.limit);
+  }
+
+  @Post('webhooks/deliveries/:id/retry')
+  @HttpCode(200)
+  async retryDelivery(@Caller() p: AdminCall, @Param('id', id) deliveryId: number) {
+    const row = await this.webhooks.retry(p, deliveryId);
+    return { id: wireId(row.id), endpoint_id: row.endpoint_id, status: 'pending' };
   }
 
   @Get('ledger/verify')

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { CustomersModule } from '../customers/customers.module';
 import { EarningModule } from '../earning/earning.module';
+import { EventsModule } from '../events/events.module';
 import { GroupsModule } from '../groups/groups.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -22,6 +23,7 @@ import { ConsoleService } from './console.service';
     AuthModule,
     CustomersModule,
     EarningModule,
+    EventsModule,
     GroupsModule,
     IdempotencyModule,
     LedgerModule,

@@ -5,6 +5,7 @@ import { requestFingerprint, WireResponse } from '../capillary/wire-response';
 import { CustomerRow } from '../customers/customer.repository';
 import { CustomerProfile } from '../customers/customers.service';
 import { CreditResult, EarningService } from '../earning/earning.service';
+import { DeliveryRow } from '../events/events.repository';
 import { LedgerCheck } from '../ledger/ledger-check.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { Program } from '../programs/program.repository';
@@ -59,6 +60,14 @@ export function customerWithWalletsJson({ customer, wallets }: CustomerProfile) 
 /** A row of an unbounded table (a missed call, a notification) with its bigint id as text. */
 export function withWireId<T extends { id: number }>(row: T) {
   return { ...row, id: wireId(row.id) };
+}
+
+/** A page of an endpoint's deliveries, newest first (ids are bigints: text). */
+export function deliveryPageJson(rows: DeliveryRow[], limit: number) {
+  return {
+    deliveries: rows.map((d) => ({ ...d, id: wireId(d.id) })),
+    next_before: rows.length === limit ? wireId(rows[rows.length - 1].id) : null,
+  };
 }
 
 /** The ledger check's report: a failing wallet's id (a bigint) as a string. */

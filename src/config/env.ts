@@ -212,6 +212,53 @@ export class Env {
   @IsString()
   @Matches(/^.{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
+
+  /**
+   * Key the secrets kept at rest are sealed under (webhook signing secrets); generated under
+   * ./.data when unset. Losing it loses those secrets: rotate them.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/, { message: 'SECRETS_KEY must be at least 32 characters' })
+  SECRETS_KEY?: string;
+
+  /** Webhook URLs may name loopback, private and link-local addresses (tests, private networks). */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE: boolean = false;
+
+  /** Delays of a delivery's attempts, in seconds from the one before; the last failed, it fails. */
+  @IsString()
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_BACKOFF_SECONDS must be a comma list of seconds' })
+  WEBHOOK_BACKOFF_SECONDS: string = '0,5,300,1800,7200,18000,36000,36000';
+
+  /** After a rotation, the old secret signs beside the new one for this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  WEBHOOK_ROTATION_OVERLAP_HOURS: number = 24;
+
+  /** How often due deliveries are looked for; 0 turns the sender off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_POLL_MS: number = 500;
+
+  /** An attempt that has no 2xx within this long has failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS: number = 15000;
+
+  /** Attempts in flight at once per endpoint (per instance). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEBHOOK_CONCURRENCY_PER_ENDPOINT: number = 4;
 }
 
 export class EnvError extends Error {}
@@ -219,7 +266,8 @@ export class EnvError extends Error {}
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'OTP_SECRET', 'METRICS_TOKEN']) {
+  const optional = ['DATABASE_URL', 'REDIS_URL', 'OTP_SECRET', 'METRICS_TOKEN', 'SECRETS_KEY'];
+  for (const key of [...known, ...optional]) {
     if (raw[key] !== undefined) picked[key] = raw[key];
   }
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { EventsModule } from '../events/events.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { CustomerRepository } from './customer.repository';
 import { CustomersController } from './customers.controller';
@@ -9,7 +10,7 @@ import { RedemptionHistoryRepository } from './redemption-history.repository';
 import { WalletSummaryRepository } from './wallet-summary.repository';
 
 @Module({
-  imports: [ProgramsModule, AuditModule],
+  imports: [ProgramsModule, AuditModule, EventsModule],
   controllers: [CustomersController],
   providers: [
     CustomersService,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AdminCall, AuditLog } from '../audit/audit.service';
+import { WebhooksService } from '../events/webhooks.service';
 import { Principal } from '../auth/principal';
 import { InvalidRequestError, NotFoundError } from '../common/errors';
 import { Clock } from '../common/clock';
@@ -45,6 +46,7 @@ export class CustomersService {
     private readonly clock: Clock,
     private readonly settings: OrgSettings,
     private readonly audit: AuditLog,
+    private readonly events: WebhooksService,
   ) {}
 
   /**
@@ -185,6 +187,12 @@ export class CustomersService {
       await this.customers.update(tx, principal.orgId, id, dto);
       const after = await this.customerOr404(tx, principal.orgId, id);
       await this.audit.record(tx, principal, 'customer.update', ['customer', id], before, after);
+      if (after.fraud_status !== before.fraud_status)
+        await this.events.emit(tx, principal.orgId, 'customer.fraud_status_changed', {
+          customer_id: String(id),
+          fraud_status: after.fraud_status,
+          previous_fraud_status: before.fraud_status,
+        });
       return after;
     });
   }

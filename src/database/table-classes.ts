@@ -35,4 +35,7 @@ export const DISTRIBUTED_TABLES: ReadonlySet<string> = new Set([
   'idempotency_key',
   'audit_log',
   'refusal_tally',
+  'webhook_endpoint',
+  'event',
+  'webhook_delivery',
 ]);

@@ -8,6 +8,9 @@ export interface MetricsSources {
   pool(): { total: number; idle: number; waiting: number };
   outbox(): Promise<{ backlog: number; oldestAgeSeconds: number }>;
   expiryLagSeconds(): Promise<number>;
+  webhooks(): Promise<
+    { org: string; backlog: number; oldestAgeSeconds: number; failing: number }[]
+  >;
 }
 
 /**
@@ -66,6 +69,13 @@ export class Metrics {
     name: 'points_idempotency_total',
     help: 'Idempotency-Key outcomes: replayed answers, 409 (still running), 422 (other request)',
     labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'points_webhook_deliveries_total',
+    help: 'Webhook attempts by outcome: delivered, retrying (failed, due again), failed (the last)',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
@@ -130,6 +140,34 @@ export class Metrics {
         if (lag !== undefined) this.set(lag);
       },
     });
+    const webhookGauge = (
+      name: string,
+      help: string,
+      pick: (o: { backlog: number; oldestAgeSeconds: number; failing: number }) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['org'] as const,
+        registers: [this.registry],
+        async collect() {
+          const orgs = await read((s) => s.webhooks?.());
+          if (!orgs) return;
+          this.reset();
+          for (const o of orgs) this.set({ org: o.org }, pick(o));
+        },
+      });
+    webhookGauge('points_webhook_backlog', 'Webhook deliveries waiting, per org', (o) => o.backlog);
+    webhookGauge(
+      'points_webhook_oldest_age_seconds',
+      'Age of the oldest webhook delivery waiting, per org (0: none)',
+      (o) => o.oldestAgeSeconds,
+    );
+    webhookGauge(
+      'points_webhook_failing_endpoints',
+      'Webhook endpoints whose last delivery failed for good, per org',
+      (o) => o.failing,
+    );
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
 

@@ -65,7 +65,7 @@ export class ReversalRepository {
       `SELECT points - reversed_points AS left,
               (SELECT count(*)::int FROM reversal
                 WHERE reversal.org_id = $1 AND reversal.redemption_id = $2) AS reversals
-         FROM redemption WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+         FROM redemption WHERE redemption.org_id = $1 AND redemption.id = $2 FOR UPDATE`,
       [orgId, redemptionId],
     );
     return { left: Decimal.of(row.left), reversals: row.reversals };

@@ -145,7 +145,11 @@ describe('room for updates: a redemption updates its wallet and lots in place', 
         undone.push(rows[0].name);
         await migrations.undoLastMigration({ transaction: 'all' });
       }
-      expect(undone).toEqual(['LotSpendsInPlace1766100000000', 'RoomForUpdates1766000000000']);
+      // Later migrations (none of them touch these tables) are undone on the way.
+      expect(undone.slice(-2)).toEqual([
+        'LotSpendsInPlace1766100000000',
+        'RoomForUpdates1766000000000',
+      ]);
       expect(await schema()).toEqual({
         fillfactor: { lot: null, wallet: null },
         predicates: {

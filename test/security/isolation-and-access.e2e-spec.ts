@@ -781,6 +781,40 @@ describe('security', () => {
       { method: 'get', route: '/admin/audit', path: () => '/admin/audit' },
       { method: 'get', route: '/admin/groups', path: () => '/admin/groups' },
       { method: 'get', route: '/admin/missed-calls', path: () => '/admin/missed-calls' },
+      {
+        method: 'post',
+        route: '/admin/me/password',
+        path: () => '/admin/me/password',
+        body: () => ({ current_password: 'x', new_password: 'denied.pass.2' }),
+      },
+      { method: 'get', route: '/admin/webhooks', path: () => '/admin/webhooks' },
+      {
+        method: 'post',
+        route: '/admin/webhooks',
+        path: () => '/admin/webhooks',
+        body: () => ({ url: 'https://example.com/hook', events: ['points.credited'] }),
+      },
+      {
+        method: 'patch',
+        route: '/admin/webhooks/:id',
+        path: () => '/admin/webhooks/1',
+        body: () => ({ enabled: false }),
+      },
+      {
+        method: 'post',
+        route: '/admin/webhooks/:id/rotate',
+        path: () => '/admin/webhooks/1/rotate',
+      },
+      {
+        method: 'get',
+        route: '/admin/webhooks/:id/deliveries',
+        path: () => '/admin/webhooks/1/deliveries',
+      },
+      {
+        method: 'post',
+        route: '/admin/webhooks/deliveries/:id/retry',
+        path: () => '/admin/webhooks/deliveries/1/retry',
+      },
     ];
 
     it('the table covers every /admin route the application serves', () => {

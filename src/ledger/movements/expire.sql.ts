@@ -1,3 +1,4 @@
+import { decimalText, eventParts, isoText } from '../../events/event.sql';
 import { spendOrder } from '../ledger.sql';
 
 /*
@@ -9,7 +10,8 @@ import { spendOrder } from '../ledger.sql';
 /**
  * Writes off every lot of the (locked) wallets $2 of org $1 lapsed by $3, set-based: an
  * EXPIRY ledger row per lot in spending order with its running balance, lots emptied,
- * wallets reduced ($4-$6: the actor). Returns per wallet the points and lots written off.
+ * wallets reduced ($4-$6: the actor), a `points.expired` event per wallet. Returns per wallet
+ * the points and lots written off.
  * Read in a statement after the locks were granted, so it sees the wallets as their last
  * holder left them. Every part names org $1: on a database distributed by org the whole
  * statement runs on the org's shard.
@@ -34,5 +36,15 @@ export const EXPIRE_SQL = `WITH lapsed AS (
        ), reduced AS (
          UPDATE wallet SET balance = balance - t.total, expired = expired + t.total, updated_at = $3
            FROM totals t WHERE wallet.org_id = $1 AND wallet.id = t.wallet_id
-       )
+         RETURNING wallet.customer_id, wallet.group_id, wallet.program_id, wallet.balance, t.total
+       ), ${eventParts({
+         type: 'points.expired',
+         org: '$1',
+         source: 'reduced',
+         at: '$3',
+         data: `jsonb_build_object(
+           'customer_id', reduced.customer_id::text, 'group_id', reduced.group_id::text,
+           'program_id', reduced.program_id, 'points', ${decimalText('reduced.total')},
+           'balance', ${decimalText('reduced.balance')}, 'expired_at', ${isoText('$3::timestamptz')})`,
+       })}
        SELECT wallet_id, total, lots FROM totals`;

@@ -1,12 +1,14 @@
+import { decimalText, eventParts, isoText } from '../../events/event.sql';
+
 /*
  * The spend movement: a redemption takes points from a wallet's lots. Shared with the
- * benchmarks (through src/statements.ts), so that their raw client sends the same SQL. No
- * imports: it is loaded without the application.
+ * benchmarks (through src/statements.ts), so that their raw client sends the same SQL.
+ * Imports nothing but another such file: it is loaded without the application.
  */
 
 /**
- * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row and the
- * wallet, in one statement. Every write hangs off the inserted row: when the external
+ * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row, the wallet
+ * and its `redemption.created` event, in one statement. Every write hangs off the inserted row: when the external
  * reference number is taken (the unique index decides, also against a concurrent insert
  * that commits first) nothing is written and no id comes back. Every part names org $1:
  * on a database distributed by org the whole statement runs on the org's shard.
@@ -43,5 +45,17 @@ export const SPEND_SQL = `WITH red AS (
     ), spent AS (
       UPDATE wallet SET balance = $22, redeemed = redeemed + $7::numeric, updated_at = $19
         FROM red WHERE wallet.org_id = $1 AND wallet.id = $3
-    )
+    ), ${eventParts({
+      type: 'redemption.created',
+      org: '$1',
+      source: 'red',
+      at: '$19',
+      data: `jsonb_build_object(
+        'redemption_id', $2::text, 'customer_id', ($5::bigint)::text,
+        'group_id', ($6::bigint)::text, 'program_id', $4::bigint,
+        'points', ${decimalText('$7::numeric')}, 'value', ${decimalText('$8::numeric')},
+        'balance', ${decimalText('$22::numeric')}, 'bill_number', $9::text,
+        'external_reference_number', $10::text, 'redeemed_at', ${isoText('$13::timestamptz')},
+        'till_id', ($17::bigint)::text)`,
+    })}
     SELECT id FROM red`;
