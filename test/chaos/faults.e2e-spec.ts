@@ -28,6 +28,8 @@ import {
 } from '../support/chaos/load-client';
 import { OwnPostgres, startOwnPostgres } from '../support/chaos/own-postgres';
 import { createTestDatabase, startTestApp, TestApp, TestDatabase } from '../support/test-app';
+import { Webhook } from 'standardwebhooks';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 // Jest's default is 5 s (the e2e project's testTimeout is not applied per project).
 const SETUP_TIMEOUT_MS = 90_000;
@@ -284,17 +286,37 @@ describe('the service is SIGKILLed under load and restarted on the same database
     return sent.filter((s) => s.outcome.status === 0);
   };
 
+  // Every redemption is also reported to a webhook endpoint, killed mid-delivery too.
+  const receiver = new WebhookReceiver();
+  let webhookSecret = '';
+  const WEBHOOKS = {
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_POLL_MS: '100',
+    WEBHOOK_TIMEOUT_MS: '2000',
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase('chaos_kill');
     pg = new Pool({ connectionString: database.url, max: 4 });
     pg.on('error', () => undefined); // idle sessions may be ended by the server
+    await receiver.start();
     // A short lease, so that a retry soon takes over the keys the killed process held.
-    first = await spawnApp(database.url, { IDEMPOTENCY_LEASE_MS: '1500' });
+    first = await spawnApp(database.url, { IDEMPOTENCY_LEASE_MS: '1500', ...WEBHOOKS });
     customers = await createCustomers(first.url, 30, 100_000, 10);
+    const hook = await send(
+      first.url,
+      adminRequest('POST', '/admin/webhooks', {
+        url: `${receiver.url}/ok/chaos`,
+        events: ['redemption.created'],
+      }),
+    );
+    expect(hook.status).toBe(201);
+    webhookSecret = (JSON.parse(hook.text) as { secret: string }).secret;
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await stopAllApps();
+    await receiver.stop();
     await pg?.end();
     await database?.drop();
   }, SETUP_TIMEOUT_MS);
@@ -376,7 +398,7 @@ describe('the service is SIGKILLed under load and restarted on the same database
   it(
     'a new process on the same database serves and verifies the ledger',
     async () => {
-      second = await spawnApp(database!.url, { IDEMPOTENCY_WAIT_MS: '10000' });
+      second = await spawnApp(database!.url, { IDEMPOTENCY_WAIT_MS: '10000', ...WEBHOOKS });
       expect(await verifyLedger(second.url)).toMatchObject({
         status: 200,
         body: { ok: true, failures: [] },
@@ -415,6 +437,38 @@ describe('the service is SIGKILLed under load and restarted on the same database
         status: 200,
         body: { ok: true, failures: [] },
       });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'every redemption in the books has exactly one event, delivered at least once; no event without its redemption',
+    async () => {
+      const { rows: books } = await pg!.query<{ code: string }>(
+        `SELECT code FROM redemption ORDER BY code`,
+      );
+      const { rows: events } = await pg!.query<{ code: string; message_id: string }>(
+        `SELECT data->>'redemption_id' AS code, message_id FROM event
+          WHERE type = 'redemption.created' ORDER BY 1`,
+      );
+      expect(events.map((e) => e.code)).toEqual(books.map((b) => b.code));
+      // The second process delivers what the first left, its leases lapsed: all, at least once.
+      const wanted = new Set(events.map((e) => e.message_id));
+      await waitUntil(
+        () =>
+          wanted.size ===
+          new Set(receiver.at('/ok/chaos').map((r) => r.headers['webhook-id'])).size,
+        40_000,
+        'every event delivered',
+      );
+      const hook = new Webhook(webhookSecret);
+      const delivered = new Map<string, string>();
+      for (const r of receiver.at('/ok/chaos')) {
+        const body = hook.verify(r.body, r.headers) as { data: { redemption_id: string } };
+        delivered.set(r.headers['webhook-id'], body.data.redemption_id);
+      }
+      for (const e of events) expect(delivered.get(e.message_id)).toBe(e.code);
+      expect([...delivered.keys()].filter((id) => !wanted.has(id))).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );
