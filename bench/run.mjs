@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './lib/cleanup.mjs';
 import { provisionDatabase } from './lib/database.mjs';
-import { CHEAP_TILL, DEMO_TILL } from './lib/fixtures.mjs';
+import { CHEAP_TILL, DEMO_ADMIN, DEMO_TILL } from './lib/fixtures.mjs';
 import { createProbes } from './lib/probes.mjs';
 import { printStatements, printTable, printTargets, renderSvg } from './lib/report.mjs';
 import { checkIntegrity, seedBench } from './lib/seed.mjs';
 import { startService } from './lib/service.mjs';
-import { median, pairedRatio } from './lib/util.mjs';
+import { median, pairedRatio, sleep } from './lib/util.mjs';
+import { withClient } from './lib/pg.mjs';
+import { adminCall, startWebhookSink } from './lib/webhook-sink.mjs';
 import { runWorker } from './lib/workers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,6 +72,7 @@ const TARGETS = {
   cachedVsCheapHash: 0.9,
   metricsOnVsOff: 0.95,
   xmlVsJson: 0.8,
+  webhooksOnVsOff: 0.9,
   // The physical ceiling (pgbench, bench/ceiling/): the performance work's targets.
   spreadVsCeiling: 0.35,
   hotVsCeiling: 0.5,
@@ -275,6 +278,13 @@ function evaluate(byId, memory, integrity) {
         xml.errors === 0 &&
         codeCount(xml.otherCodes) === 0,
     });
+  const hooks = byId.get('webhooks-on');
+  if (hooks)
+    targets.push({
+      name: `events: redeem with one webhook endpoint ≥ ${TARGETS.webhooksOnVsOff}× without (spread 16), zero errors`,
+      measured: `${hooks.vsOff.median}×${rangeText(hooks.vsOff)}, median ${hooks.rps} vs ${byId.get('webhooks-off').rps} req/s, ${hooks.errors} errors, ${hooks.delivered} deliveries received`,
+      pass: hooks.vsOff.median >= TARGETS.webhooksOnVsOff && hooks.errors === 0,
+    });
   for (const [target, goal] of [
     ['spread', TARGETS.spreadVsCeiling],
     ['hot', TARGETS.hotVsCeiling],
@@ -371,7 +381,14 @@ async function main() {
   };
 
   step('starting the service (credential cache on)');
-  const service = await startService({ root, databaseUrl: db.url, cleanup, cpuProfDir });
+  const service = await startService({
+    root,
+    databaseUrl: db.url,
+    cleanup,
+    cpuProfDir,
+    // The webhook receiver of the events scenario is on loopback.
+    env: { WEBHOOK_ALLOW_PRIVATE: 'true' },
+  });
   await warmUp(service, 'scenarios', 'redemption scenarios', DEMO_TILL);
 
   // Rounds: in each, every shape's raw run and its service run back to back, raw first in
@@ -433,6 +450,45 @@ async function main() {
   const xmlRun = spread16On('xml-spread-16', 'XML redeem (spread 16)', 'xml');
   for (let round = 1; round <= settings.rounds && !ONLY_CEILING; round++) {
     await pair(round, jsonRun(round), xmlRun(round));
+  }
+
+  // Events out: the same redemption with one webhook endpoint subscribed to redemption.created
+  // (its event and delivery written in the redemption's statement, delivered to a receiver on
+  // loopback) and with it disabled, on the same instance, paired per round. Each run starts
+  // with no delivery waiting, so one run's deliveries do not weigh on the next.
+  let webhooks;
+  if (!ONLY_CEILING) {
+    const sink = await startWebhookSink(cleanup);
+    const hook = await adminCall(service.baseUrl, DEMO_ADMIN, 'POST', '/admin/webhooks', {
+      url: sink.url,
+      events: ['redemption.created'],
+    });
+    const setEnabled = (enabled) =>
+      adminCall(service.baseUrl, DEMO_ADMIN, 'PATCH', `/admin/webhooks/${hook.id}`, { enabled });
+    const drained = async () => {
+      for (let waited = 0; waited < 120_000; waited += 200) {
+        const n = await withClient(db.url, async (c) =>
+          Number(
+            (await c.query(`SELECT count(*) AS n FROM webhook_delivery WHERE status = 'pending'`))
+              .rows[0].n,
+          ),
+        );
+        if (n === 0) return;
+        await sleep(200);
+      }
+      throw new Error('webhook deliveries still waiting after 2 minutes');
+    };
+    const eventsRun = (id, label, enabled) => (round) => async () => {
+      await setEnabled(enabled);
+      await drained();
+      return spread16On(id, label, 'json')(round)();
+    };
+    const off = eventsRun('webhooks-off', 'redeem, no webhook endpoint (spread 16)', false);
+    const on = eventsRun('webhooks-on', 'redeem, one webhook endpoint (spread 16)', true);
+    for (let round = 1; round <= settings.rounds; round++) await pair(round, off(round), on(round));
+    await drained();
+    await setEnabled(false);
+    webhooks = { delivered: sink.received() };
   }
 
   const instances = [{ name: 'redemption scenarios', ...service.memory() }];
@@ -574,6 +630,9 @@ async function main() {
     xmlRuns.vsJson = pairedRatio(xmlRuns.runs, byId.get('json-spread-16').runs, (r) => r.rps);
     const metricsOn = byId.get('metrics-on');
     metricsOn.vsOff = pairedRatio(metricsOn.runs, byId.get('metrics-off').runs, (r) => r.rps);
+    const webhooksOn = byId.get('webhooks-on');
+    webhooksOn.vsOff = pairedRatio(webhooksOn.runs, byId.get('webhooks-off').runs, (r) => r.rps);
+    webhooksOn.delivered = webhooks.delivered;
   }
 
   // Printed and stored pairwise: raw, then the service, per shape; then the auth runs.
@@ -586,6 +645,8 @@ async function main() {
     'auth-nocache-scrypt',
     'metrics-on',
     'metrics-off',
+    'webhooks-off',
+    'webhooks-on',
   ];
   scenarios.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const peaks = instances.map((i) => i.peakRssMb).filter((x) => x !== null);
