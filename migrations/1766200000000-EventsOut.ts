@@ -60,7 +60,6 @@ export class EventsOut1766200000000 implements MigrationInterface {
       CREATE INDEX webhook_delivery_due
           ON webhook_delivery (org_id, endpoint_id, next_attempt_at) WHERE status = 'pending';
       CREATE INDEX webhook_delivery_of_endpoint ON webhook_delivery (org_id, endpoint_id, id DESC);
-      CREATE INDEX webhook_delivery_of_event ON webhook_delivery (org_id, event_id);
     `);
   }
 

@@ -19,7 +19,8 @@ const ratioText = (s) => {
       (s.vsCeiling !== undefined ? `; ${pairedText(s.vsCeiling, 'ceiling')}` : '')
     );
   if (s.vsCheapHash !== undefined) return pairedText(s.vsCheapHash, 'cheap hash');
-  if (s.vsOff !== undefined) return pairedText(s.vsOff, 'metrics off');
+  if (s.vsOff !== undefined)
+    return pairedText(s.vsOff, s.id === 'webhooks-on' ? 'no webhook' : 'metrics off');
   if (s.vsJson !== undefined) return pairedText(s.vsJson, 'JSON');
   return '';
 };

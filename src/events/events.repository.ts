@@ -155,12 +155,16 @@ export class EventsRepository {
   async delivered(
     sql: Sql,
     orgId: number,
-    id: number,
-    status: number,
-    excerpt: string,
+    done: { id: number; status: number; excerpt: string }[],
     now: Date,
   ): Promise<void> {
-    await sql.query(EVENTS_SQL.delivered, [orgId, id, status, excerpt, now]);
+    await sql.query(EVENTS_SQL.delivered, [
+      orgId,
+      done.map((d) => d.id),
+      done.map((d) => d.status),
+      done.map((d) => d.excerpt),
+      now,
+    ]);
   }
 
   /** `next` null: the last attempt failed; the delivery fails and its endpoint is failing. */

@@ -51,15 +51,21 @@ export const EVENTS_SQL = {
                 jsonb_build_object('type', e.type, 'timestamp', ${isoText('e.created_at')},
                                    'data', e.data)::text AS body`,
 
-  /** Delivery $2 succeeded (status $3, excerpt $4, at $5); its endpoint is not failing. */
-  delivered: `WITH d AS (
+  /**
+   * Deliveries $2 succeeded (statuses $3, excerpts $4, at $5), all in one statement; their
+   * endpoint is not failing.
+   */
+  delivered: `WITH ok AS (
+         SELECT * FROM unnest($2::bigint[], $3::int[], $4::text[]) AS x(id, status, excerpt)
+       ), d AS (
          UPDATE webhook_delivery
-            SET status = 'delivered', delivered_at = $5, last_status = $3, last_response = $4,
-                last_error = NULL
-          WHERE webhook_delivery.org_id = $1 AND webhook_delivery.id = $2 RETURNING endpoint_id
+            SET status = 'delivered', delivered_at = $5, last_status = ok.status,
+                last_response = ok.excerpt, last_error = NULL
+           FROM ok WHERE webhook_delivery.org_id = $1 AND webhook_delivery.id = ok.id
+          RETURNING webhook_delivery.endpoint_id
        )
-       UPDATE webhook_endpoint SET failing = false FROM d
-        WHERE webhook_endpoint.org_id = $1 AND webhook_endpoint.id = d.endpoint_id AND failing`,
+       UPDATE webhook_endpoint SET failing = false FROM (SELECT DISTINCT endpoint_id FROM d) e
+        WHERE webhook_endpoint.org_id = $1 AND webhook_endpoint.id = e.endpoint_id AND failing`,
 
   /**
    * Delivery $2's attempt failed (status $3, error $4, excerpt $5): due again at $6, or, when

@@ -16,11 +16,12 @@ const LEASE_MARGIN_MS = 5_000;
 
 /**
  * Delivers webhooks, at least once. Each round walks the orgs one at a time (docs/scaling.md)
- * and, per enabled endpoint with deliveries due, takes as many as that endpoint has free
- * lanes (WEBHOOK_CONCURRENCY_PER_ENDPOINT) with SKIP LOCKED and a lease, and starts their
- * attempts without waiting for them: a slow or dead endpoint fills its own lanes and no one
- * else's, and the next round starts on time. Several instances deliver together; a delivery
- * is never in flight twice, and one whose process died is taken again when its lease ends.
+ * and starts, for each enabled endpoint with deliveries due, a loop of its own that it does
+ * not wait for: the loop takes as many due deliveries as the endpoint may have in flight
+ * (WEBHOOK_CONCURRENCY_PER_ENDPOINT) with SKIP LOCKED and a lease, sends them at once, records
+ * them, and goes on while any is due. A slow or dead endpoint holds up its own loop and no
+ * one else's. Several instances deliver together; a delivery is never in flight twice, and
+ * one whose process died is taken again when its lease ends.
  */
 @Injectable()
 export class WebhookSender extends PeriodicJob {
@@ -29,9 +30,8 @@ export class WebhookSender extends PeriodicJob {
   private readonly timeoutMs: number;
   private readonly lanes: number;
   private readonly allowPrivate: boolean;
-  /** Attempts in flight, per endpoint (`org:endpoint`). */
-  private readonly inFlight = new Map<string, number>();
-  private readonly attempts = new Set<Promise<void>>();
+  /** The endpoints being drained (`org:endpoint`), each by one loop at a time. */
+  private readonly draining = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -57,7 +57,7 @@ export class WebhookSender extends PeriodicJob {
     return this.startDue();
   }
 
-  /** Starts the attempts now due; returns how many it started. */
+  /** Starts draining every endpoint with deliveries due; returns how many it started. */
   async startDue(): Promise<number> {
     let started = 0;
     for (const orgId of await this.orgs.ids()) {
@@ -69,15 +69,21 @@ export class WebhookSender extends PeriodicJob {
       );
       for (const { endpoint_id } of due) {
         const endpoint = endpoints.get(endpoint_id);
-        if (endpoint) started += await this.startFor(orgId, endpoint);
+        const lane = `${orgId}:${endpoint_id}`;
+        if (!endpoint || this.draining.has(lane)) continue;
+        const drain = this.drain(orgId, endpoint)
+          .catch((err: unknown) => this.logger.warn(`webhooks of ${lane}: ${String(err)}`))
+          .finally(() => this.draining.delete(lane));
+        this.draining.set(lane, drain);
+        started += 1;
       }
     }
     return started;
   }
 
-  /** Waits for every attempt in flight (tests; shutdown). */
+  /** Waits for every endpoint being drained (tests; shutdown). */
   async settle(): Promise<void> {
-    while (this.attempts.size > 0) await Promise.all([...this.attempts]);
+    while (this.draining.size > 0) await Promise.all([...this.draining.values()]);
   }
 
   override async onApplicationShutdown(): Promise<void> {
@@ -85,27 +91,52 @@ export class WebhookSender extends PeriodicJob {
     await this.settle();
   }
 
-  private async startFor(orgId: number, endpoint: EndpointRow): Promise<number> {
-    const lane = `${orgId}:${endpoint.id}`;
-    const free = this.lanes - (this.inFlight.get(lane) ?? 0);
-    if (free <= 0) return 0;
-    const now = this.clock.now();
-    // Twice the timeout: the attempt's answer is recorded before the lease ends, also slowly.
-    const lease = new Date(now.getTime() + 2 * this.timeoutMs + LEASE_MARGIN_MS);
-    const claimed = await this.repo.claim(this.db, orgId, endpoint.id, now, lease, free);
-    for (const delivery of claimed) {
-      this.inFlight.set(lane, (this.inFlight.get(lane) ?? 0) + 1);
-      const attempt = this.attempt(orgId, endpoint, delivery)
-        .catch((err: unknown) =>
-          this.logger.warn(`webhook delivery ${delivery.id}: ${String(err)}`),
-        )
-        .finally(() => {
-          this.inFlight.set(lane, (this.inFlight.get(lane) ?? 1) - 1);
-          this.attempts.delete(attempt);
-        });
-      this.attempts.add(attempt);
+  /**
+   * Sends an endpoint's due deliveries until none is left: batches of as many as it may have
+   * in flight, each batch sent at once and its successes recorded in one statement.
+   */
+  private async drain(orgId: number, endpoint: EndpointRow): Promise<void> {
+    while (!this.stopping) {
+      const now = this.clock.now();
+      // Twice the timeout: an attempt's answer is recorded before its lease ends, also slowly.
+      const lease = new Date(now.getTime() + 2 * this.timeoutMs + LEASE_MARGIN_MS);
+      const batch = await this.repo.claim(this.db, orgId, endpoint.id, now, lease, this.lanes);
+      if (batch.length === 0) return;
+      const secrets = this.secrets(endpoint, now);
+      const outcomes = await Promise.all(batch.map((d) => this.send(endpoint, d, secrets)));
+      const done = this.clock.now();
+      const delivered = batch
+        .map((d, i) => ({ id: d.id, ...outcomes[i] }))
+        .filter((o) => o.status !== undefined && o.status >= 200 && o.status < 300);
+      if (delivered.length > 0) {
+        await this.repo.delivered(
+          this.db,
+          orgId,
+          delivered as { id: number; status: number; excerpt: string }[],
+          done,
+        );
+        this.metrics.webhookDeliveries.inc({ outcome: 'delivered' }, delivered.length);
+      }
+      for (const [i, d] of batch.entries()) {
+        const outcome = outcomes[i];
+        if (outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300) continue;
+        // The delay after the n-th attempt is the (n+1)-th of WEBHOOK_BACKOFF_SECONDS.
+        const delay = this.backoffMs[d.attempts];
+        const next = delay === undefined ? null : new Date(done.getTime() + delay);
+        await this.repo.attemptFailed(
+          this.db,
+          orgId,
+          d.id,
+          {
+            status: outcome.status ?? null,
+            error: outcome.error ?? null,
+            excerpt: outcome.excerpt,
+          },
+          next,
+        );
+        this.metrics.webhookDeliveries.inc({ outcome: next ? 'retrying' : 'failed' });
+      }
     }
-    return claimed.length;
   }
 
   /** The secrets that sign now: the current one, and the one before within its overlap. */
@@ -116,35 +147,17 @@ export class WebhookSender extends PeriodicJob {
     return secrets;
   }
 
-  private async attempt(orgId: number, endpoint: EndpointRow, d: ClaimedDelivery): Promise<void> {
-    const sentAt = this.clock.now();
-    const headers = webhookHeaders(
-      d.message_id,
-      Math.floor(sentAt.getTime() / 1000),
+  private send(endpoint: EndpointRow, d: ClaimedDelivery, secrets: string[]): Promise<Attempt> {
+    const sentAt = Math.floor(this.clock.now().getTime() / 1000);
+    return postWebhook(
+      new URL(endpoint.url),
+      webhookHeaders(d.message_id, sentAt, d.body, secrets),
       d.body,
-      this.secrets(endpoint, sentAt),
+      {
+        timeoutMs: this.timeoutMs,
+        allowPrivate: this.allowPrivate,
+      },
     );
-    const outcome: Attempt = await postWebhook(new URL(endpoint.url), headers, d.body, {
-      timeoutMs: this.timeoutMs,
-      allowPrivate: this.allowPrivate,
-    });
-    const now = this.clock.now();
-    if (outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300) {
-      await this.repo.delivered(this.db, orgId, d.id, outcome.status, outcome.excerpt, now);
-      this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
-      return;
-    }
-    // The delay after the n-th attempt is the (n+1)-th of WEBHOOK_BACKOFF_SECONDS.
-    const delay = this.backoffMs[d.attempts];
-    const next = delay === undefined ? null : new Date(now.getTime() + delay);
-    await this.repo.attemptFailed(
-      this.db,
-      orgId,
-      d.id,
-      { status: outcome.status ?? null, error: outcome.error ?? null, excerpt: outcome.excerpt },
-      next,
-    );
-    this.metrics.webhookDeliveries.inc({ outcome: next ? 'retrying' : 'failed' });
   }
 
   /** Per org: deliveries waiting, the oldest one's age, failing endpoints (metrics). */
