@@ -14,6 +14,9 @@ import { OrgRepository } from './orgs/org.repository';
 
 const logger = new Logger('Main');
 
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
 async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<void> {
   if (env.SEED_ON_START === 'never') return;
   if (env.SEED_ON_START === 'auto') {
@@ -57,6 +60,12 @@ async function main(): Promise<void> {
     logger.warn(
       "TRUST_PROXY=true believes every client's X-Forwarded-For: anyone can choose the address " +
         'their failed sign-ins count against. Name your proxies instead (e.g. TRUST_PROXY=10.0.0.0/8).',
+    );
+  }
+  if (env.METRICS_ENABLED && !env.METRICS_TOKEN && !isLoopback(env.HOST)) {
+    logger.warn(
+      `METRICS_TOKEN is not set: /metrics answers anyone who reaches ${env.HOST}:${env.PORT}. ` +
+        'Set it (at least 16 characters) and give it to the scraper only.',
     );
   }
   let app: NestExpressApplication;
