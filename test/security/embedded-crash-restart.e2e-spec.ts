@@ -267,9 +267,12 @@ describe('security review: a start after an unclean stop takes over, or says wha
     await first.exited;
     expect(existsSync(marker())).toBe(true);
     expect(existsSync(join(folder(), 'PG_VERSION'))).toBe(true);
+    // initdb's throwaway password file was left in the folder's own scratch, not in /tmp.
+    expect(readdirSync(`${folder()}.initdb`)).toEqual([expect.stringMatching(/^pg-password-/)]);
 
     running = startService(env(folder()));
     await waitReady(url(), running);
+    expect(existsSync(`${folder()}.initdb`)).toBe(false);
     expect(running.output.join('')).toContain(
       'was cut short (it holds no data): initialising it again',
     );
