@@ -6,9 +6,17 @@ import { NextFunction, Request, Response } from 'express';
 import { AllowedMethods, CapillaryExceptionFilter } from './capillary/exception.filter';
 import { wireBodyMiddleware } from './capillary/wire-body.middleware';
 import { Metrics } from './metrics/metrics';
-import { consoleDir, serveConsole } from './console-assets';
+import { consoleDir, pageHeaders, serveConsole } from './console-assets';
 
 export const REQUEST_ID_HEADER = 'X-Cap-Requestid';
+
+/**
+ * Swagger UI's page: its scripts and stylesheet are files served under /docs (none inline),
+ * its template has <style> blocks and style attributes, its icons are data: images, and
+ * "Try it out" calls this origin only.
+ */
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * Each answered request's duration, labelled by the route template Express matched (never
@@ -66,6 +74,10 @@ export function configureApp(app: INestApplication, bodyLimit: string): void {
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     req.id = randomUUID();
     res.setHeader(REQUEST_ID_HEADER, req.id);
+    // Every answer (API, admin, console, docs, health, metrics, errors, 404s) is read as the
+    // type it says it is, never as HTML a browser guessed from its bytes: JSON or text that
+    // echoes a client's input must not become a page on this origin.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // Real clients build URLs such as //v1.1/points/redeem; route them all the same.
     const q = req.url.indexOf('?');
     const path = q === -1 ? req.url : req.url.slice(0, q);
@@ -91,7 +103,12 @@ export function configureApp(app: INestApplication, bodyLimit: string): void {
     )
     .addSecurityRequirements('basic')
     .build();
+  // Swagger UI shares the origin with /admin and /console, so it gets their protections.
+  app.use(['/docs', '/docs-yaml'], pageHeaders(DOCS_CSP));
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'docs/openapi.json',
+    // The UI would otherwise fetch a badge from validator.swagger.io, naming this document's
+    // URL to a third party (and the CSP would block it anyway).
+    swaggerOptions: { validatorUrl: null },
   });
 }

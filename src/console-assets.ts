@@ -19,17 +19,27 @@ const CONSOLE_CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
+ * The headers of a page that shares its origin with /admin: what it may load (`csp`), never
+ * inside another site's frame (`frame-ancestors 'none'`, and X-Frame-Options for browsers
+ * that predate it: a framed page can be clicked through by a site that overlays it), and
+ * no Referer carrying its URL elsewhere. nosniff is set for every response in app.setup.ts.
+ */
+export function pageHeaders(csp: string) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  };
+}
+
+/**
  * Serves the console at /console: its files, and index.html for any other path under it
  * (the app routes in the browser). No CDN: every byte comes from this service.
  */
 export function serveConsole(dir: string | undefined) {
   const router = express.Router();
-  router.use((_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  router.use(pageHeaders(CONSOLE_CSP));
   if (!dir) {
     router.use((_req: Request, res: Response) => {
       res

@@ -6,13 +6,21 @@ import { SecretFileError } from './common/secret-file';
 import { Env, EnvError, validateEnv } from './config/env';
 import { Db } from './database/db';
 import { EmbeddedDatabaseInUseError } from './database/embedded-owner';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import {
+  EmbeddedDatabase,
+  EmbeddedStartError,
+  startEmbeddedPostgres,
+} from './database/embedded-postgres';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Server } from 'node:http';
+import { inspect } from 'node:util';
 import { seedDemo } from './seed/seed';
 import { OrgRepository } from './orgs/org.repository';
 
 const logger = new Logger('Main');
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<void> {
   if (env.SEED_ON_START === 'never') return;
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
       database: 'points',
       log:
         env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? (l) => logger.debug(l) : undefined,
+      notice: (l) => logger.log(l),
     });
     process.env.DATABASE_URL = embedded.url;
     logger.log(
@@ -57,6 +66,12 @@ async function main(): Promise<void> {
     logger.warn(
       "TRUST_PROXY=true believes every client's X-Forwarded-For: anyone can choose the address " +
         'their failed sign-ins count against. Name your proxies instead (e.g. TRUST_PROXY=10.0.0.0/8).',
+    );
+  }
+  if (env.METRICS_ENABLED && !env.METRICS_TOKEN && !isLoopback(env.HOST)) {
+    logger.warn(
+      `METRICS_TOKEN is not set: /metrics answers anyone who reaches ${env.HOST}:${env.PORT}. ` +
+        'Set it (at least 16 characters) and give it to the scraper only.',
     );
   }
   let app: NestExpressApplication;
@@ -107,8 +122,14 @@ main().catch((err: unknown) => {
   // without a word, this error included.
   Logger.flush();
   // A refusal that names its own remedy needs no stack trace.
-  if (err instanceof SecretFileError || err instanceof EmbeddedDatabaseInUseError)
+  if (
+    err instanceof SecretFileError ||
+    err instanceof EmbeddedDatabaseInUseError ||
+    err instanceof EmbeddedStartError
+  )
     logger.error(err.message);
-  else logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  else if (err instanceof Error) logger.error(err.stack ?? err.message);
+  // Something threw a value that is not an Error: say so rather than print a bare "undefined".
+  else logger.error(`the start failed with ${inspect(err)}, which says nothing more`);
   process.exit(1);
 });

@@ -3,15 +3,17 @@ import { ApiError } from '../capillary/api-error';
 import { isWireNumber } from '../capillary/wire-json';
 
 /**
- * Admin bodies arrive with exact numbers (see wire-json). For validation each becomes a
- * JS number when that is exact, else its literal string (which decimal fields accept and
- * integer fields reject).
+ * Admin bodies arrive with exact numbers (see wire-json). For validation each becomes a JS
+ * number only when that number writes back as the very text sent; any other literal stays
+ * text, which decimal fields read exactly and integer fields refuse. Checking the rounded
+ * number instead (Number.isSafeInteger) let 4.9999999999999999 through as customer 5, and
+ * 1.0000000000000001 or 1e0 as 1: an id is what the client wrote, never what a float makes of it.
  */
 export function plainNumbers(value: unknown): unknown {
   if (isWireNumber(value)) {
     const literal = value.toString();
     const n = Number(literal);
-    return Number.isFinite(n) && (Number.isSafeInteger(n) || String(n) === literal) ? n : literal;
+    return String(n) === literal ? n : literal;
   }
   if (Array.isArray(value)) return value.map(plainNumbers);
   if (typeof value === 'object' && value !== null) {
@@ -32,9 +34,23 @@ export function nulPath(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
+/** A path id as written: digits only (no sign, point, exponent, hex or spaces). */
+const PATH_ID = /^(0|[1-9]\d*)$/;
+
 @Injectable()
 export class AdminBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    // Numeric path parameters: the class's ValidationPipe turns the text into a number with
+    // Number(), which reads 5.0, 5e0, 0x5 and 4.9999999999999999 all as 5. The text is
+    // checked here, before that; the route's own pipe still answers 404 for 0 or past MAX_ID.
+    if (metadata.type === 'param' && metadata.metatype === Number) {
+      if (typeof value !== 'string' || !PATH_ID.test(value)) {
+        throw ApiError.badRequest(`${metadata.data ?? 'id'} must be an integer`, [
+          { field: metadata.data ?? 'id', message: 'must be an integer written in digits' },
+        ]);
+      }
+      return value;
+    }
     if (
       metadata.type === 'body' &&
       (typeof value !== 'object' || value === null || Array.isArray(value))

@@ -21,15 +21,20 @@ interface OwnerRecord {
   started: string | null;
 }
 
-/** A process's start time from /proc; null where there is no /proc. */
-export function startTimeOf(pid: number): string | null {
+/** The fields of /proc/<pid>/stat from field 3 (state) on; null where there is no /proc. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22, counted after the command name (which may hold spaces) in parentheses.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    // Counted after the command name (which may hold spaces) in parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** A process's start time from /proc (field 22); null where there is no /proc. */
+export function startTimeOf(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
 }
 
 /** Whether a process with this pid exists (EPERM: it does, as another user's). */
@@ -42,8 +47,21 @@ export function processExists(pid: number): boolean {
   }
 }
 
+/**
+ * Whether a process with this pid exists and still runs. A process killed outright stays
+ * a zombie (state Z) until its parent reaps it, which can take a while when the parent was
+ * killed too (the new parent is init): it holds no file, port or memory any more, yet
+ * kill(pid, 0) still finds it. Taking it for alive is what refused a start right after a
+ * crash.
+ */
+export function processRuns(pid: number): boolean {
+  if (!processExists(pid)) return false;
+  const state = statFields(pid)?.[0];
+  return state !== 'Z' && state !== 'X';
+}
+
 function isAlive(owner: OwnerRecord): boolean {
-  if (!processExists(owner.pid)) return false;
+  if (!processRuns(owner.pid)) return false;
   return owner.started === null || startTimeOf(owner.pid) === owner.started;
 }
 
@@ -80,7 +98,10 @@ export function claimEmbeddedDatabase(dataDir: string): { release(): void } {
   const file = `${dataDir}.owner`;
   const mine: OwnerRecord = { pid: process.pid, started: startTimeOf(process.pid) };
   const draft = `${file}.${process.pid}`;
-  writeFileSync(draft, JSON.stringify(mine), { mode: 0o600 });
+  // A draft of an earlier process with this pid (pids repeat after a reboot) is stale; and
+  // whatever is there, a link included, is removed rather than written through.
+  ignoreMissing(() => unlinkSync(draft));
+  writeFileSync(draft, JSON.stringify(mine), { mode: 0o600, flag: 'wx' });
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsNotEmpty,
   IsString,
   Length,
   Matches,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
+  registerDecorator,
 } from 'class-validator';
 import { MAX_ID } from '../../common/ids';
 import { IsDecimalField } from './decimal.decorators';
@@ -30,8 +30,43 @@ const Optional = (): PropertyDecorator => ValidateIf((_: unknown, v: unknown) =>
 const MOBILE_AS_TYPED = /^(?=(?:\D*\d){6,20}\D*$)\+?[0-9 ().-]{6,40}$/;
 const MOBILE_MESSAGE = 'mobile must be 6-20 digits (+, spaces, dashes and parentheses allowed)';
 
-/** A database id: a positive integer a number holds exactly (ids are bigint). */
-const Id = (): PropertyDecorator => applyDecorators(IsInt(), Min(1), Max(MAX_ID));
+/**
+ * A database id: a positive integer a number holds exactly (ids are bigint), sent as a JSON
+ * number written in digits. Any other spelling (4.9999999999999999, 1.0, 1e0) reaches here as
+ * its text (see AdminBodyPipe) and is refused, never rounded to a neighbour's id.
+ */
+const ID_MESSAGE = '$property must be an integer written in digits';
+const Id = (): PropertyDecorator =>
+  applyDecorators(IsInt({ message: ID_MESSAGE }), Min(1), Max(MAX_ID));
+
+/** Text written like a number (what a JSON number not written as an integer arrives as). */
+const NUMBER_LIKE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * An access group by name (text) or by id (a JSON number written in digits). Text written
+ * like a number is refused rather than looked up as a name: a JSON number such as 4.9999999999999999
+ * reaches here as that text, and must be a 400, not a search for a group so named.
+ */
+function AccessGroupRef(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAccessGroupRef',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message:
+          '$property must be an access group name, or its id as an integer written in digits',
+      },
+      validator: {
+        validate(value: unknown): boolean {
+          if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 1;
+          return (
+            typeof value === 'string' && value.trim() !== '' && !NUMBER_LIKE.test(value.trim())
+          );
+        },
+      },
+    });
+}
 
 export class OrgConfigPatchDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1440 })
@@ -147,9 +182,7 @@ export class TillCreateDto {
   username!: string;
   @ApiProperty() @IsString() @Length(8, 200) password!: string;
   @ApiProperty({ description: 'access group name or id' })
-  @ValidateIf((o: TillCreateDto) => typeof o.access_group !== 'number')
-  @IsString()
-  @IsNotEmpty()
+  @AccessGroupRef()
   access_group!: string | number;
 }
 
@@ -214,7 +247,7 @@ export class GroupCreateDto {
   @ApiPropertyOptional({ type: [Number] })
   @Optional()
   @IsArray()
-  @IsInt({ each: true })
+  @IsInt({ each: true, message: 'each value in $property must be an integer written in digits' })
   @Min(1, { each: true })
   @Max(MAX_ID, { each: true })
   member_ids?: number[];
@@ -250,9 +283,7 @@ export class TillPatchDto {
   active?: boolean;
   @ApiPropertyOptional({ description: 'access group name or id' })
   @Optional()
-  @ValidateIf((o: TillPatchDto) => typeof o.access_group !== 'number')
-  @IsString()
-  @IsNotEmpty()
+  @AccessGroupRef()
   access_group?: string | number;
   @ApiPropertyOptional({
     description:
