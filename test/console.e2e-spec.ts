@@ -29,6 +29,9 @@ const SHOTS =
     ? join(__dirname, '..', 'docs')
     : join(tmpdir(), 'console-screenshots');
 
+// Screenshots to look at (not for the README): always to the temporary folder.
+const LOOKS = join(tmpdir(), 'console-screenshots');
+
 const MINUTE = 60_000;
 
 describeBrowser('operator console in Chromium', () => {
@@ -39,6 +42,7 @@ describeBrowser('operator console in Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp('console', { RATE_LIMIT_PER_MINUTE: '100000' });
     mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(LOOKS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -82,6 +86,8 @@ describeBrowser('operator console in Chromium', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: /^Customer \d+$/ }).waitFor();
   };
+  const heightsOf = (fields: Locator[]) =>
+    Promise.all(fields.map(async (f) => (await f.boundingBox())?.height));
 
   it('signs in with the seed admin and shows the dashboard', async () => {
     await signIn('demo.admin', 'admin.pass');
@@ -200,6 +206,28 @@ describeBrowser('operator console in Chromium', () => {
       DEMO_TILL,
     );
     expect(itemOf(res).item_status.code).toBe(809);
+  });
+
+  it('text-like fields side by side are equally tall (customer and credit forms)', async () => {
+    await nav('Customers');
+    const create = region('Create customer');
+    const heights = await heightsOf(
+      ['Mobile', 'Email', 'External id', 'Card number', 'First name'].map((label) =>
+        create.getByLabel(label, { exact: true }),
+      ),
+    );
+    expect(heights[0]).toBeGreaterThan(30);
+    expect(new Set(heights).size).toBe(1);
+    await page.screenshot({ path: join(LOOKS, 'console-create-customer.png'), fullPage: true });
+
+    await openSeededCustomer();
+    const credit = region('Credit points');
+    const creditHeights = await heightsOf([
+      credit.getByLabel('Points to credit'),
+      credit.getByLabel('Expires at'),
+      credit.getByLabel('Note'),
+    ]);
+    expect(creditHeights).toEqual([heights[0], heights[0], heights[0]]);
   });
 
   it('the audit log shows each change with before and after', async () => {
