@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import request from 'supertest';
-import { redeem } from './support/api';
+import { admin, redeem } from './support/api';
 import { basic, DEMO_MOBILE, DEMO_TILL } from './support/credentials';
 import { isRedeemable, issueCode, latestCode } from './support/otp-helpers';
 import { itemOf } from './support/redeem-helpers';
@@ -76,14 +76,14 @@ describeBrowser('operator console in Chromium', () => {
   const nav = (name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
   const region = (name: string): Locator => page.getByRole('region', { name });
-  const openSeededCustomer = async () => {
+  const findCustomer = async (q: string) => {
     await nav('Customers');
-    await page.getByLabel('Find customer').fill(DEMO_MOBILE);
+    await page.getByLabel('Find customer').fill(q);
     await page.getByRole('button', { name: 'Find customer' }).click();
-    await page
-      .getByRole('link', { name: /^Open customer \d+$/ })
-      .first()
-      .click();
+  };
+  // Only the seeded customer has that mobile: the search opens its page at once.
+  const openSeededCustomer = async () => {
+    await findCustomer(DEMO_MOBILE);
     await page.getByRole('heading', { level: 1, name: /^Customer \d+$/ }).waitFor();
   };
   const heightsOf = (fields: Locator[]) =>
@@ -236,6 +236,58 @@ describeBrowser('operator console in Chromium', () => {
       DEMO_TILL,
     );
     expect(itemOf(res).item_status.code).toBe(809);
+  });
+
+  it('a search with several matches lists each with its points per program', async () => {
+    const fuel = await admin(t, 'post', '/admin/programs', { name: 'Fuel' });
+    expect(fuel.status).toBe(201);
+    const asha = await admin(t, 'post', '/admin/customers', {
+      external_id: 'loyal-7',
+      firstname: 'Asha',
+    });
+    const vikram = await admin(t, 'post', '/admin/customers', {
+      card_number: 'loyal-7',
+      firstname: 'Vikram',
+    });
+    expect([asha.status, vikram.status]).toEqual([201, 201]);
+    for (const [points, program_id] of [
+      [25, undefined],
+      [5, fuel.body.id as number],
+    ]) {
+      const credit = await admin(t, 'post', '/admin/points/credit', {
+        customer_id: asha.body.id,
+        program_id,
+        points,
+      });
+      expect(credit.status).toBe(201);
+    }
+
+    await findCustomer('loyal-7');
+    const found = region('Find a customer');
+    await found.getByText('2 customers match “loyal-7”.').waitFor();
+    const row = (id: number) =>
+      found
+        .getByRole('row')
+        .filter({ has: page.getByRole('link', { name: `Open customer ${id}`, exact: true }) });
+    await row(asha.body.id).getByText('Default: 25').waitFor();
+    await row(asha.body.id).getByText('Fuel: 5').waitFor();
+    await row(vikram.body.id).getByText('No points yet').waitFor();
+    await page.screenshot({ path: join(LOOKS, 'console-search.png'), fullPage: true });
+  });
+
+  it('a search with one match (a mobile in any shape) opens that customer with the points', async () => {
+    const { rows } = await t.pg.query<{ id: number }>('SELECT id FROM customer WHERE mobile = $1', [
+      DEMO_MOBILE,
+    ]);
+    await findCustomer('+91 99000 00001');
+    await page.getByRole('heading', { level: 1, name: `Customer ${rows[0].id}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/customers/${rows[0].id}`);
+    const wallet = region('Wallets').getByRole('row').filter({ hasText: 'Default' });
+    await wallet.getByRole('cell', { name: '1000', exact: true }).first().waitFor();
+    // The search gave way to the customer in the history: Back is the screen before it.
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+    expect(await page.getByRole('link', { name: /^Open customer/ }).count()).toBe(0);
   });
 
   it('text-like fields side by side are equally tall (customer and credit forms)', async () => {
