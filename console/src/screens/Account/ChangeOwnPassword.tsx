@@ -6,7 +6,7 @@ import { useSubmit } from '../../components/hooks';
 import { NEW_PASSWORD_HINT, newPasswordProblem } from '../../components/passwords';
 import { useSession } from '../../session';
 
-export const PASSWORD_CHANGED =
+const PASSWORD_CHANGED =
   'Your password has been changed. The console now signs in with the new one.';
 
 /** The signed-in admin's own password: a button for the header and the dialog it opens. */
