@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { createApi } from './api';
+import { basicToken, createApi } from './api';
+import { Notice } from './components/feedback';
 import { Link, match, useLocation } from './router';
 import {
   clearCredentials,
@@ -8,6 +9,7 @@ import {
   SessionContext,
   useSession,
   type Credentials,
+  type SessionValue,
 } from './session';
 import { SignIn } from './screens/SignIn/SignIn';
 import { Dashboard } from './screens/Dashboard/Dashboard';
@@ -21,6 +23,7 @@ import { GroupPage } from './screens/Groups/GroupPage';
 import { Outbox } from './screens/Outbox/Outbox';
 import { AuditLog } from './screens/Audit/AuditLog';
 import { NotFound } from './screens/NotFound/NotFound';
+import { ChangeOwnPassword } from './screens/Account/ChangeOwnPassword';
 
 const NAV = [
   { to: '/', label: 'Dashboard' },
@@ -67,9 +70,12 @@ function Shell() {
   const { username, signOut } = useSession();
   const { path } = useLocation();
   const first = useRef(true);
+  // Shown on the screen where it happened, gone from the next one (even a return to it).
+  const [notice, setNotice] = useState<{ text: string; path: string } | null>(null);
 
   // After in-app navigation, move focus to the new screen's heading (as a page load would).
   useEffect(() => {
+    setNotice(null);
     if (first.current) {
       first.current = false;
       return;
@@ -100,12 +106,16 @@ function Shell() {
           <span className="muted">
             Signed in as <strong>{username}</strong>
           </span>
+          <ChangeOwnPassword onChanged={(text) => setNotice({ text, path })} />
           <button type="button" onClick={signOut}>
             Sign out
           </button>
         </div>
       </header>
-      <main id="main">{routeFor(path)}</main>
+      <main id="main">
+        {notice?.path === path && <Notice>{notice.text}</Notice>}
+        {routeFor(path)}
+      </main>
     </>
   );
 }
@@ -113,20 +123,42 @@ function Shell() {
 export function App() {
   const [credentials, setCredentials] = useState<Credentials | null>(loadCredentials);
   const [notice, setNotice] = useState<string | null>(null);
+  // The credential in use now, read when a call fails with 401 (see below).
+  const current = useRef(credentials?.token ?? null);
 
-  const signOut = useCallback((message?: string) => {
-    clearCredentials();
-    setCredentials(null);
-    setNotice(message ?? null);
+  const keepCredentials = useCallback((c: Credentials | null) => {
+    current.current = c?.token ?? null;
+    if (c) saveCredentials(c);
+    else clearCredentials();
+    setCredentials(c);
   }, []);
 
-  const session = useMemo(() => {
+  const signOut = useCallback(
+    (message?: string) => {
+      keepCredentials(null);
+      setNotice(message ?? null);
+    },
+    [keepCredentials],
+  );
+
+  const session = useMemo((): SessionValue | null => {
     if (!credentials) return null;
-    const api = createApi(credentials.token, () =>
-      signOut('The service no longer accepts this sign-in. Sign in again.'),
-    );
-    return { api, username: credentials.username, signOut: () => signOut() };
-  }, [credentials, signOut]);
+    const { username, token } = credentials;
+    const api = createApi(token, () => {
+      // A call still under way with a password that has since been changed (or after signing
+      // out) fails with 401; that says nothing of the credential in use now.
+      if (current.current === token) {
+        signOut('The service no longer accepts this sign-in. Sign in again.');
+      }
+    });
+    return {
+      api,
+      username,
+      signOut: () => signOut(),
+      adoptPassword: (password) =>
+        keepCredentials({ username, token: basicToken(username, password) }),
+    };
+  }, [credentials, signOut, keepCredentials]);
 
   if (!session) {
     return (
@@ -134,9 +166,8 @@ export function App() {
         <SignIn
           notice={notice}
           onSignedIn={(c) => {
-            saveCredentials(c);
             setNotice(null);
-            setCredentials(c);
+            keepCredentials(c);
           }}
         />
       </main>

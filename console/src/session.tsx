@@ -44,6 +44,11 @@ export interface SessionValue {
   api: Api;
   username: string;
   signOut: () => void;
+  /**
+   * After the API accepted a new password for this admin: sign in with it in place of the old
+   * one (which no longer works), without leaving the screen.
+   */
+  adoptPassword: (password: string) => void;
 }
 
 export const SessionContext = createContext<SessionValue | null>(null);

@@ -20,6 +20,7 @@ import type {
   Notification,
   OrgConfig,
   OrgConfigPatch,
+  OwnPasswordChange,
   Program,
   ProgramCreate,
   ProgramInput,
@@ -168,6 +169,9 @@ export function createApi(token: string, onUnauthorized?: () => void) {
     createTill: (body: TillCreate) => call<Till>(endpoint('post', '/admin/tills'), { body }),
     patchTill: (id: number, body: TillPatch) =>
       call<Till>(endpoint('patch', '/admin/tills/{id}'), { params: { id }, body }),
+    /** 204 on success; from then on only the new password signs in. */
+    changeOwnPassword: (body: OwnPasswordChange) =>
+      call<void>(endpoint('post', '/admin/me/password'), { body }),
 
     searchCustomers: (q: string) =>
       call<Customer[]>(endpoint('get', '/admin/customers'), { query: { q } }),

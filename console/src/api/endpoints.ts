@@ -13,6 +13,7 @@ export const ENDPOINTS = [
   { method: 'get', path: '/admin/tills' },
   { method: 'post', path: '/admin/tills' },
   { method: 'patch', path: '/admin/tills/{id}' },
+  { method: 'post', path: '/admin/me/password' },
   { method: 'get', path: '/admin/customers' },
   { method: 'post', path: '/admin/customers' },
   { method: 'get', path: '/admin/customers/{id}' },

@@ -89,6 +89,15 @@ export interface TillCreate {
 export interface TillPatch {
   active?: boolean;
   access_group?: string | number;
+  /** 8 to 200 characters; the old password stops working at once. */
+  password?: string;
+}
+
+/** The signed-in admin's own change: refused (field `current_password`) when that is wrong. */
+export interface OwnPasswordChange {
+  current_password: string;
+  /** 8 to 200 characters. */
+  new_password: string;
 }
 
 export type FraudStatus = 'NONE' | 'MARKED' | 'CONFIRMED';
@@ -299,6 +308,7 @@ export const AUDIT_ACTIONS = [
   'program.update',
   'till.create',
   'till.update',
+  'till.password_change',
   'customer.create',
   'customer.update',
   'points.credit',

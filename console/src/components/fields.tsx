@@ -90,15 +90,15 @@ type TextFieldProps = Described &
     onChange: (value: string) => void;
   };
 
-export function TextField({ value, onChange, ...props }: TextFieldProps) {
+export function TextField({ value, onChange, type = 'text', ...props }: TextFieldProps) {
   const [described, input] = splitDescribed(props);
   return (
     <Field {...described}>
       {(control) => (
         <input
-          type="text"
           {...input}
           {...control}
+          type={type}
           value={value}
           onChange={(e) => onChange(e.target.value)}
         />

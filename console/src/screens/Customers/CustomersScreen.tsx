@@ -1,10 +1,11 @@
-import { useState } from 'react';
-import type { Customer, CustomerCreate } from '../../api';
-import { Async, fieldError, FormError } from '../../components/feedback';
+import { useEffect, useState } from 'react';
+import type { Customer, CustomerCreate, Program } from '../../api';
+import { Async, describeError, fieldError, FormError, Loading } from '../../components/feedback';
 import { SubmitForm, TextField } from '../../components/fields';
-import { customerName, formatTime } from '../../components/format';
+import { customerName, formatPoints, formatTime } from '../../components/format';
 import { useLoad, useSubmit } from '../../components/hooks';
 import { DataTable, Screen, Section } from '../../components/layout';
+import { programLabel } from '../../components/links';
 import { Link, navigate, useLocation } from '../../router';
 import { useApi } from '../../session';
 
@@ -49,30 +50,56 @@ function SearchForm({ initial }: { initial: string }) {
 function SearchResults({ q }: { q: string }) {
   const api = useApi();
   const results = useLoad(() => api.searchCustomers(q), [q]);
+  const only =
+    results.state.status === 'ok' && results.state.data.length === 1
+      ? results.state.data[0]
+      : undefined;
+
+  // One match is the customer looked for: open it. Replacing the search in the history keeps
+  // Back from landing on a page that would open the customer again.
+  useEffect(() => {
+    if (only) navigate(`/customers/${only.id}`, { replace: true });
+  }, [only]);
+
   return (
     <div aria-live="polite">
       <Async state={results.state} retry={results.reload} what="customers">
-        {(customers) => (
-          <>
-            <p className="muted">
-              {customers.length === 1 ? '1 customer' : `${customers.length} customers`} match “{q}”
-              {customers.length >= 20 ? ' (showing the first 20)' : ''}.
-            </p>
-            <CustomerTable customers={customers} />
-          </>
-        )}
+        {(customers) =>
+          customers.length === 1 ? (
+            <Loading what={`customer ${customers[0].id}`} />
+          ) : (
+            <>
+              <p className="muted">
+                {customers.length} customers match “{q}”
+                {customers.length >= 20 ? ' (showing the first 20)' : ''}.
+              </p>
+              {customers.length > 0 ? (
+                <CustomerTable customers={customers} />
+              ) : (
+                <p className="empty">No customer matches.</p>
+              )}
+            </>
+          )
+        }
       </Async>
     </div>
   );
 }
 
 export function CustomerTable({ customers }: { customers: Customer[] }) {
+  const api = useApi();
+  const programs = useLoad(() => api.listPrograms(), []);
+  const programList = programs.state.status === 'ok' ? programs.state.data : undefined;
   return (
     <DataTable
       columns={[
         {
           header: 'Customer',
           cell: (c) => <Link to={`/customers/${c.id}`}>Open customer {c.id}</Link>,
+        },
+        {
+          header: 'Points',
+          cell: (c) => <CustomerPoints id={c.id} programs={programList} />,
         },
         { header: 'Name', cell: (c) => customerName(c) },
         { header: 'Mobile', cell: (c) => c.mobile ?? '' },
@@ -87,6 +114,36 @@ export function CustomerTable({ customers }: { customers: Customer[] }) {
       empty="No customer matches."
     />
   );
+}
+
+/**
+ * A match's balance per program (and per group wallet it shares). One read per row shown: the
+ * search answers at most 20 customers.
+ */
+function CustomerPoints({ id, programs }: { id: number; programs: Program[] | undefined }) {
+  const api = useApi();
+  const customer = useLoad(() => api.getCustomer(id), [id]);
+  switch (customer.state.status) {
+    case 'loading':
+      return <span className="muted">Loading…</span>;
+    case 'error':
+      return <span className="muted">{describeError(customer.state.error).title}</span>;
+    case 'ok': {
+      const wallets = customer.state.data.wallets;
+      if (wallets.length === 0) return <span className="muted">No points yet</span>;
+      return (
+        <ul className="plain balances">
+          {wallets.map((w) => (
+            <li key={w.wallet_id}>
+              {programLabel(programs, w.program_id)}
+              {w.group_id === null ? '' : ` (group ${w.group_id})`}:{' '}
+              <strong>{formatPoints(w.balance)}</strong>
+            </li>
+          ))}
+        </ul>
+      );
+    }
+  }
 }
 
 const CREATE_FIELDS: { key: keyof CustomerCreate; label: string; type?: string }[] = [

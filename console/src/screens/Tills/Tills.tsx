@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AccessGroup, Till } from '../../api';
 import { Async, fieldError, FormError, Notice } from '../../components/feedback';
 import { SelectField, SubmitForm, TextField } from '../../components/fields';
 import { formatTime } from '../../components/format';
 import { useLoad, useSubmit } from '../../components/hooks';
+import { NEW_PASSWORD_HINT, newPasswordProblem } from '../../components/passwords';
 import { DataTable, Screen, Section } from '../../components/layout';
 import { useApi, useSession } from '../../session';
 
@@ -39,6 +40,10 @@ export function Tills() {
                 {
                   header: 'Activation',
                   cell: (t) => <ToggleActive till={t} onChanged={changed} />,
+                },
+                {
+                  header: 'Password',
+                  cell: (t) => <ChangePassword till={t} onChanged={changed} />,
                 },
               ]}
               rows={rows}
@@ -129,6 +134,70 @@ function ToggleActive({ till, onChanged }: { till: Till; onChanged: (message: st
   );
 }
 
+function ChangePassword({ till, onChanged }: { till: Till; onChanged: (message: string) => void }) {
+  const { api, username } = useSession();
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const toggle = useRef<HTMLButtonElement>(null);
+  const { busy, error, submit, setError } = useSubmit(async () => {
+    const saved = await api.patchTill(till.id, { password });
+    close();
+    onChanged(`Password of ${saved.username} changed. The old one no longer works.`);
+  });
+  const close = () => {
+    setOpen(false);
+    setPassword('');
+    setProblem(undefined);
+    setError(null);
+    toggle.current?.focus();
+  };
+  // Changed here, the console's own sign-in would stop working: the account menu's dialog
+  // asks for the current password and keeps the console signed in.
+  if (till.username === username) {
+    return <span className="muted">Yours: use Change password at the top</span>;
+  }
+
+  const save = () => {
+    setError(null);
+    const found = newPasswordProblem(password);
+    setProblem(found);
+    if (!found) void submit();
+  };
+
+  return (
+    <div className="disclosure">
+      <button
+        type="button"
+        ref={toggle}
+        aria-expanded={open}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        Change password<span className="visually-hidden"> of {till.username}</span>
+      </button>
+      {open && (
+        <SubmitForm className="row-form" onSubmit={save}>
+          <TextField
+            label="New password"
+            labelDetail={`for ${till.username}`}
+            type="password"
+            value={password}
+            onChange={setPassword}
+            hint={NEW_PASSWORD_HINT}
+            error={problem ?? fieldError(error, 'password')}
+            autoComplete="new-password"
+            autoFocus
+          />
+          <button type="submit" disabled={busy}>
+            Save password<span className="visually-hidden"> of {till.username}</span>
+          </button>
+          <FormError error={error} inline={['password']} />
+        </SubmitForm>
+      )}
+    </div>
+  );
+}
+
 function CreateTill({
   groups,
   onCreated,
@@ -171,7 +240,7 @@ function CreateTill({
           type="password"
           value={password}
           onChange={setPassword}
-          hint="At least 8 characters"
+          hint={NEW_PASSWORD_HINT}
           error={fieldError(error, 'password')}
           autoComplete="new-password"
         />
