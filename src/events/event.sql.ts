@@ -28,6 +28,14 @@ export const isoText = (expr: string): string =>
   `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
+ * Whether an enabled endpoint of org `org` subscribes to `type`: read with a change's first
+ * statement, it spares a change nobody listens to the parts that write its event.
+ */
+export const subscribed = (type: EventType, org: string): string =>
+  `EXISTS (SELECT 1 FROM webhook_endpoint
+            WHERE webhook_endpoint.org_id = ${org} AND enabled AND '${type}' = ANY(events))`;
+
+/**
  * The parts of a WITH that write one event of `type` per row of `source` (its `data` a jsonb
  * expression over that row; `org` and `at` expressions too) and, for each, one delivery per
  * enabled endpoint of the org subscribed to the type. When no endpoint subscribes, nothing is

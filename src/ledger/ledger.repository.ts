@@ -5,7 +5,7 @@ import { WALLET_SQL } from './ledger.sql';
 import { CREDIT_SQL } from './movements/credit.sql';
 import { EXPIRE_SQL } from './movements/expire.sql';
 import { REFILL_SQL } from './movements/refill.sql';
-import { SPEND_SQL } from './movements/spend.sql';
+import { SPEND_REPORTED_SQL, SPEND_SQL } from './movements/spend.sql';
 import {
   Actor,
   LapsePosition,
@@ -28,6 +28,7 @@ const LOCK_BY_OWNER = {
   group_id: prepared('wallet-lock-group_id', WALLET_SQL.lock('group_id')),
 };
 const SPEND = prepared('redemption-redeem', SPEND_SQL);
+const SPEND_REPORTED = prepared('redemption-redeem-reported', SPEND_REPORTED_SQL);
 
 /** A redemption as the spend movement writes it (its row, beside the points it moves). */
 export interface SpendRecord {
@@ -201,8 +202,8 @@ export class LedgerRepository {
   }
 
   /**
-   * The spend movement (SPEND_SQL). Returns the redemption's id, or undefined when its
-   * external reference number is taken and nothing was written.
+   * The spend movement (SPEND_SQL; with its event when `reported`). Returns the redemption's
+   * id, or undefined when its external reference number is taken and nothing was written.
    */
   async spend(
     tx: Sql,
@@ -213,8 +214,9 @@ export class LedgerRepository {
     r: SpendRecord,
     actor: Actor,
     now: Date,
+    reported: boolean,
   ): Promise<number | undefined> {
-    const [row] = await tx.query<{ id: number }>(SPEND, [
+    const [row] = await tx.query<{ id: number }>(reported ? SPEND_REPORTED : SPEND, [
       wallet.orgId,
       r.code,
       wallet.id,

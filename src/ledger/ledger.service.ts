@@ -70,10 +70,11 @@ export class LedgerWallet {
   }
 
   /**
-   * Spends as planned, recording the redemption. Returns its id, or undefined when its
-   * external reference number is taken (then nothing was written).
+   * Spends as planned, recording the redemption (and its event when `reported`: a webhook
+   * endpoint wants it). Returns its id, or undefined when its external reference number is
+   * taken (then nothing was written).
    */
-  async spend(spend: Spend, record: SpendRecord): Promise<number | undefined> {
+  async spend(spend: Spend, record: SpendRecord, reported: boolean): Promise<number | undefined> {
     const balance = this.current.sub(spend.points);
     const id = await this.repo.spend(
       this.tx,
@@ -84,6 +85,7 @@ export class LedgerWallet {
       record,
       this.at.actor,
       this.at.now,
+      reported,
     );
     if (id !== undefined) this.current = balance;
     return id;

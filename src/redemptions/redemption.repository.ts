@@ -29,6 +29,8 @@ const LOCK_OWN_WALLET = Object.fromEntries(
 export interface LotsAndReference {
   lots: OpenLot[];
   referenceUsed: boolean;
+  /** A webhook endpoint wants the redemption reported (its spend writes the event). */
+  reported: boolean;
 }
 
 /** The customer, their wallet locked (undefined when they have none), and what it holds. */
@@ -38,14 +40,14 @@ export interface OwnWallet {
   read: LotsAndReference;
 }
 
-type LotsAndReferenceRow = { reference_used: boolean } & LotRow;
+type LotsAndReferenceRow = { reference_used: boolean; reported: boolean } & LotRow;
 type LockRow = CustomerRow & { wallet_id: number | null; wallet_balance: string | null };
 
 /** LEFT JOIN: with no open lots, the one row has null lot columns. */
 function toLotsAndReference(rows: LotsAndReferenceRow[]): LotsAndReference {
   const lots: OpenLot[] = [];
   for (const r of rows) if ((r.id as number | null) !== null) lots.push(toOpenLot(r));
-  return { lots, referenceUsed: rows[0].reference_used };
+  return { lots, referenceUsed: rows[0].reference_used, reported: rows[0].reported };
 }
 
 /** What a redemption reads under its wallet's lock; it writes through the ledger. */

@@ -74,6 +74,8 @@ interface Ready {
   ok: true;
   wallet: LedgerWallet;
   spend: Spend;
+  /** A webhook endpoint wants the redemption reported. */
+  reported: boolean;
   /** The missed call that validates it, to be consumed with it. */
   missedCallId?: number;
 }
@@ -467,7 +469,7 @@ export class RedemptionService {
     const wallet = locked ? locked.wallet : await this.ledger.lock(tx, orgId, p.program.id, owner);
     const ern = p.item.externalReferenceNumber;
     // Read after the lock was granted, so a redemption that held it is seen here.
-    const { lots, referenceUsed } =
+    const { lots, referenceUsed, reported } =
       locked?.read ?? (await this.redemptions.lotsAndReference(tx, wallet?.id ?? null, orgId, ern));
     if (referenceUsed) return refuse('DUPLICATE_EXTERNAL_REFERENCE');
     if (!wallet) return refuse('INSUFFICIENT_POINTS');
@@ -492,9 +494,9 @@ export class RedemptionService {
         now,
       });
       if (!missedCallId) return refuse('NO_MISSED_CALL');
-      return { ok: true, wallet: ledgerWallet, spend, missedCallId };
+      return { ok: true, wallet: ledgerWallet, spend, reported, missedCallId };
     }
-    return { ok: true, wallet: ledgerWallet, spend };
+    return { ok: true, wallet: ledgerWallet, spend, reported };
   }
 
   /** Who a till's redemption is by, and when, as the ledger records it. */
@@ -528,22 +530,26 @@ export class RedemptionService {
     ) {
       tx.commitWithNext();
     }
-    const redemptionId = await ready.wallet.spend(ready.spend, {
-      code,
-      programId: p.program.id,
-      customerId: p.customer.id,
-      groupId: p.group?.id ?? null,
-      redeemedValue: p.points.mul(p.program.pointsCurrencyRatio),
-      transactionNumber: p.item.transactionNumber,
-      externalReferenceNumber: p.item.externalReferenceNumber,
-      // Only the length is kept: codes are never stored in clear, even used ones.
-      validationCode: p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
-      validationType: p.validation.kind,
-      redemptionTime: p.item.redemptionTime instanceof Date ? p.item.redemptionTime : now,
-      notes: p.item.notes,
-      purpose: p.item.purpose,
-      customFields: p.item.customFields,
-    });
+    const redemptionId = await ready.wallet.spend(
+      ready.spend,
+      {
+        code,
+        programId: p.program.id,
+        customerId: p.customer.id,
+        groupId: p.group?.id ?? null,
+        redeemedValue: p.points.mul(p.program.pointsCurrencyRatio),
+        transactionNumber: p.item.transactionNumber,
+        externalReferenceNumber: p.item.externalReferenceNumber,
+        // Only the length is kept: codes are never stored in clear, even used ones.
+        validationCode: p.validation.kind === 'SMS' ? '*'.repeat(p.validation.code.length) : '',
+        validationType: p.validation.kind,
+        redemptionTime: p.item.redemptionTime instanceof Date ? p.item.redemptionTime : now,
+        notes: p.item.notes,
+        purpose: p.item.purpose,
+        customFields: p.item.customFields,
+      },
+      ready.reported,
+    );
     if (redemptionId === undefined)
       throw new Rollback(refused('DUPLICATE_EXTERNAL_REFERENCE', p.customer));
     if (p.validation.kind === 'SMS' || ready.missedCallId) {

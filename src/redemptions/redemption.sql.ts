@@ -1,3 +1,4 @@
+import { subscribed } from '../events/event.sql';
 import { OPEN_LOTS_ORDER } from '../ledger/ledger.sql';
 
 /*
@@ -8,12 +9,14 @@ import { OPEN_LOTS_ORDER } from '../ledger/ledger.sql';
  */
 export const REDEMPTION_SQL = {
   /**
-   * The wallet's open lots in spending order, and whether the external reference number is
-   * taken: one round trip, read after the wallet lock was granted. Always at least one row
-   * (lot columns null when there are no open lots).
+   * The wallet's open lots in spending order, whether the external reference number is
+   * taken, and whether a webhook endpoint wants the redemption reported: one round trip, read
+   * after the wallet lock was granted. Always at least one row (lot columns null when there
+   * are no open lots).
    */
   lotsAndReference: `SELECT EXISTS (SELECT 1 FROM redemption
                          WHERE redemption.org_id = $2 AND external_reference_number = $3) AS reference_used,
+         ${subscribed('redemption.created', '$2')} AS reported,
          l.id, l.remaining, l.expires_at
     FROM (VALUES (1)) AS one(x)
     LEFT JOIN LATERAL (
@@ -30,6 +33,7 @@ export const REDEMPTION_SQL = {
   lotsAndReferenceOf: (where: string): string =>
     `SELECT EXISTS (SELECT 1 FROM redemption
                      WHERE redemption.org_id = $1 AND external_reference_number = $4) AS reference_used,
+            ${subscribed('redemption.created', '$1')} AS reported,
             l.id, l.remaining, l.expires_at
        FROM (VALUES (1)) AS one(x)
        LEFT JOIN LATERAL (

@@ -8,7 +8,9 @@ import { decimalText, eventParts, isoText } from '../../events/event.sql';
 
 /**
  * The redemption, its allocations, the lot decrements, the REDEMPTION ledger row, the wallet
- * and its `redemption.created` event, in one statement. Every write hangs off the inserted row: when the external
+ * and (when an endpoint wants it: read with the lots, REDEMPTION_SQL) its `redemption.created`
+ * event, in one statement. Without a subscriber the statement has no event parts at all:
+ * their tables are not even opened on the redemption path. Every write hangs off the inserted row: when the external
  * reference number is taken (the unique index decides, also against a concurrent insert
  * that commits first) nothing is written and no id comes back. Every part names org $1:
  * on a database distributed by org the whole statement runs on the org's shard.
@@ -20,7 +22,7 @@ import { decimalText, eventParts, isoText } from '../../events/event.sql';
  * Without it every execution was planned afresh (a fifth of the server's CPU per redemption:
  * docs/performance.md). A test checks the choice (pg_prepared_statements).
  */
-export const SPEND_SQL = `WITH red AS (
+const spend = (reported: boolean): string => `WITH red AS (
       INSERT INTO redemption (org_id, code, wallet_id, program_id, customer_id, group_id, points,
         redeemed_value, transaction_number, external_reference_number, validation_code,
         validation_type, redemption_time, notes, purpose, custom_fields, till_id, request_id,
@@ -45,17 +47,27 @@ export const SPEND_SQL = `WITH red AS (
     ), spent AS (
       UPDATE wallet SET balance = $22, redeemed = redeemed + $7::numeric, updated_at = $19
         FROM red WHERE wallet.org_id = $1 AND wallet.id = $3
-    ), ${eventParts({
-      type: 'redemption.created',
-      org: '$1',
-      source: 'red',
-      at: '$19',
-      data: `jsonb_build_object(
+    )${
+      reported
+        ? `, ${eventParts({
+            type: 'redemption.created',
+            org: '$1',
+            source: 'red',
+            at: '$19',
+            data: `jsonb_build_object(
         'redemption_id', $2::text, 'customer_id', ($5::bigint)::text,
         'group_id', ($6::bigint)::text, 'program_id', $4::bigint,
         'points', ${decimalText('$7::numeric')}, 'value', ${decimalText('$8::numeric')},
         'balance', ${decimalText('$22::numeric')}, 'bill_number', $9::text,
         'external_reference_number', $10::text, 'redeemed_at', ${isoText('$13::timestamptz')},
         'till_id', ($17::bigint)::text)`,
-    })}
+          })}`
+        : ''
+    }
     SELECT id FROM red`;
+
+/** The spend of a redemption no webhook endpoint wants reported. */
+export const SPEND_SQL = spend(false);
+
+/** The same, writing its `redemption.created` event and deliveries too. */
+export const SPEND_REPORTED_SQL = spend(true);
