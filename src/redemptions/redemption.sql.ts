@@ -7,23 +7,29 @@ import { OPEN_LOTS_ORDER } from '../ledger/ledger.sql';
  * benchmark's raw-Postgres ceiling (through src/statements.ts), so that both send the same
  * SQL. Imports nothing but another such file.
  */
+/**
+ * The open lots of wallet `wallet` of org `org` in spending order, whether the external
+ * reference number `ern` is taken, and whether a webhook endpoint wants the redemption
+ * reported; always at least one row (lot columns null when there are no open lots).
+ */
+const lotsAndReferenceOf = (org: string, ern: string, wallet: string): string =>
+  `SELECT EXISTS (SELECT 1 FROM redemption
+                   WHERE redemption.org_id = ${org} AND external_reference_number = ${ern}) AS reference_used,
+          ${subscribed('redemption.created', org)} AS reported,
+          l.id, l.remaining, l.expires_at
+     FROM (VALUES (1)) AS one(x)
+     LEFT JOIN LATERAL (
+       SELECT id, remaining, expires_at FROM lot
+        WHERE lot.org_id = ${org} AND wallet_id = ${wallet} AND is_open
+       ${OPEN_LOTS_ORDER}
+     ) AS l ON true`;
+
 export const REDEMPTION_SQL = {
   /**
-   * The wallet's open lots in spending order, whether the external reference number is
-   * taken, and whether a webhook endpoint wants the redemption reported: one round trip, read
-   * after the wallet lock was granted. Always at least one row (lot columns null when there
-   * are no open lots).
+   * What a redemption reads under the lock of wallet $1 of org $2 ($3: the external reference
+   * number), in one round trip, after the lock was granted.
    */
-  lotsAndReference: `SELECT EXISTS (SELECT 1 FROM redemption
-                         WHERE redemption.org_id = $2 AND external_reference_number = $3) AS reference_used,
-         ${subscribed('redemption.created', '$2')} AS reported,
-         l.id, l.remaining, l.expires_at
-    FROM (VALUES (1)) AS one(x)
-    LEFT JOIN LATERAL (
-      SELECT id, remaining, expires_at FROM lot
-       WHERE lot.org_id = $2 AND wallet_id = $1 AND is_open
-      ${OPEN_LOTS_ORDER}
-    ) AS l ON true`,
+  lotsAndReference: lotsAndReferenceOf('$2', '$3', '$1'),
 
   /**
    * lotsAndReference for the own wallet of the customer found by `where` ($1 org, $2
@@ -31,19 +37,11 @@ export const REDEMPTION_SQL = {
    * after the wallet's lock (CUSTOMER_SQL.findLockingWallet), in the same round trip.
    */
   lotsAndReferenceOf: (where: string): string =>
-    `SELECT EXISTS (SELECT 1 FROM redemption
-                     WHERE redemption.org_id = $1 AND external_reference_number = $4) AS reference_used,
-            ${subscribed('redemption.created', '$1')} AS reported,
-            l.id, l.remaining, l.expires_at
-       FROM (VALUES (1)) AS one(x)
-       LEFT JOIN LATERAL (
-         SELECT id, remaining, expires_at FROM lot
-          WHERE lot.org_id = $1
-            AND wallet_id = (SELECT w.id FROM customer c
-                               JOIN wallet w ON w.org_id = c.org_id AND w.customer_id = c.id
-                                            AND w.program_id = $3
-                              WHERE c.org_id = $1 AND ${where})
-            AND is_open
-          ${OPEN_LOTS_ORDER}
-       ) AS l ON true`,
+    lotsAndReferenceOf(
+      '$1',
+      '$4',
+      `(SELECT w.id FROM customer c
+          JOIN wallet w ON w.org_id = c.org_id AND w.customer_id = c.id AND w.program_id = $3
+         WHERE c.org_id = $1 AND ${where})`,
+    ),
 } as const;
