@@ -41,6 +41,26 @@ const ORGS: OrgSeed[] = [
   },
 ];
 
+/** A user's name and password, as a person signs in with them. */
+export interface SignIn {
+  username: string;
+  password: string;
+}
+
+/**
+ * The demo org's admin and till with their passwords, for the start to print when it has
+ * just seeded them. They are public (README, "Seed credentials"); no other password is
+ * ever printed.
+ */
+export function demoSignIns(): { admin: SignIn; till: SignIn } {
+  const users = ORGS[0].users;
+  const find = (username: string): SignIn => {
+    const { password } = users.find((u) => u.username === username)!;
+    return { username, password };
+  };
+  return { admin: find('demo.admin'), till: find('demo.till') };
+}
+
 /** What the seed writes through: the same statements the features use (points: the ledger). */
 export function seedRepositories() {
   return {
