@@ -511,12 +511,6 @@ async function finishStart(
   };
 }
 
-/** The embedded database as a short-lived tool has it: its own, or a running owner's. */
-export interface ToolEmbeddedDatabase extends EmbeddedDatabase {
-  /** The pid of the running process whose database this is; undefined: started by this one. */
-  sharedWith?: number;
-}
-
 /**
  * The embedded database of `options.dataDir` for a command-line tool (`npm run org:create`)
  * that must work whether or not `npm start` runs on the folder. When a live process owns the
@@ -525,7 +519,7 @@ export interface ToolEmbeddedDatabase extends EmbeddedDatabase {
  * Otherwise the tool starts the server as its owner, exactly as `npm start` would, and
  * `stop()` stops it.
  */
-export async function useEmbeddedPostgres(options: EmbeddedOptions): Promise<ToolEmbeddedDatabase> {
+export async function useEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   try {
     return await startEmbeddedPostgres(options);
   } catch (err) {
@@ -538,7 +532,7 @@ async function attachToOwner(
   options: EmbeddedOptions,
   dataDir: string,
   owner: number,
-): Promise<ToolEmbeddedDatabase> {
+): Promise<EmbeddedDatabase> {
   const passwordFile = passwordFileOf(dataDir);
   let password: string;
   try {
@@ -555,7 +549,6 @@ async function attachToOwner(
     url: urlOf(options.port, options.database, password),
     safeUrl: urlOf(options.port, options.database, '***'),
     passwordFile,
-    sharedWith: owner,
     stop: () => Promise.resolve(),
   };
 }

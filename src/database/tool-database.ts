@@ -3,7 +3,7 @@ import { maskDatabaseUrl } from '../common/redact';
 import { Env } from '../config/env';
 import { dataSourceOptions } from './data-source-options';
 import { Sql } from './db';
-import { ToolEmbeddedDatabase, useEmbeddedPostgres } from './embedded-postgres';
+import { useEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations } from './migrate';
 
 /** The database `npm start` would use, as a command-line tool reaches it. */
@@ -11,8 +11,6 @@ export interface ToolDatabase {
   url: string;
   /** The URL with its password masked, for messages. */
   safeUrl: string;
-  /** The embedded database, when there is no DATABASE_URL. */
-  embedded?: ToolEmbeddedDatabase;
   /** Stops the embedded server if this process started it; otherwise nothing. */
   release(): Promise<void>;
 }
@@ -39,7 +37,6 @@ export async function openToolDatabase(
   return {
     url: embedded.url,
     safeUrl: embedded.safeUrl,
-    embedded,
     release: () => embedded.stop(),
   };
 }
