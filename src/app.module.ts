@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { BasicAuthGuard, PermissionGuard, SafeMethodGuard } from './auth/guards';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
+import { prettyDestination, prettyLogs } from './common/log-output';
 import { maskUrl } from './common/redact';
 import { AppConfigModule } from './config/config.module';
 import { Env } from './config/env';
@@ -28,6 +29,8 @@ import { TillThrottlerGuard } from './rate-limit/till-throttler.guard';
 export interface AppOptions {
   /** The notion of "now" every expiry decision reads (tests move theirs forward). */
   clock?: Clock;
+  /** Standard output is a terminal (main.ts): LOG_FORMAT=auto then means pretty lines. */
+  terminal?: boolean;
 }
 
 const REQUEST_LOG_LEVELS = new Set<string>(['trace', 'debug', 'info']);
@@ -42,13 +45,8 @@ export class AppModule {
         AppConfigModule.forRoot(),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService<Env, true>) => ({
-            // Request lines are logged at info. Above that level the per-request logger (and
-            // the async context it rides on, which taxes every promise) would log nothing.
-            forRoutes: REQUEST_LOG_LEVELS.has(config.get('LOG_LEVEL', { infer: true }))
-              ? undefined
-              : [],
-            pinoHttp: {
+          useFactory: (config: ConfigService<Env, true>) => {
+            const http = {
               level: config.get('LOG_LEVEL', { infer: true }),
               // The id was set (and echoed as X-Cap-Requestid) by the first middleware.
               genReqId: (req: IncomingMessage) => req.id ?? '',
@@ -68,8 +66,20 @@ export class AppModule {
                 }),
               },
               autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-            },
-          }),
+            };
+            const pretty = prettyLogs(
+              config.get('LOG_FORMAT', { infer: true }),
+              !!options.terminal,
+            );
+            return {
+              // Request lines are logged at info. Above that level the per-request logger (and
+              // the async context it rides on, which taxes every promise) would log nothing.
+              forRoutes: REQUEST_LOG_LEVELS.has(config.get('LOG_LEVEL', { infer: true }))
+                ? undefined
+                : [],
+              pinoHttp: pretty ? [http, prettyDestination()] : http,
+            };
+          },
         }),
         CommonModule.forRoot(options.clock),
         DatabaseModule,

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { configureApp } from './app.setup';
+import { withQuietStart } from './common/log-output';
 import { WireExpressAdapter } from './capillary/wire-express.adapter';
 import { Env } from './config/env';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -24,7 +25,7 @@ export async function createApp(
     new WireExpressAdapter(),
     { bodyParser: false, bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(withQuietStart(app.get(Logger)));
   app.set('trust proxy', trustProxy(env.TRUST_PROXY));
   app.disable('x-powered-by');
   // Responses are per-request (balances change); an ETag hash of each body buys nothing.

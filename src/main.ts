@@ -2,6 +2,8 @@ import './runtime';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
+import { prettyDestination, prettyLogs, startLogger, withQuietStart } from './common/log-output';
+import { maskDatabaseUrl } from './common/redact';
 import { SecretFileError } from './common/secret-file';
 import { Env, EnvError, validateEnv } from './config/env';
 import { Db } from './database/db';
@@ -13,23 +15,27 @@ import {
 } from './database/embedded-postgres';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { inspect } from 'node:util';
-import { seedDemo } from './seed/seed';
+import { demoSignIns, seedDemo } from './seed/seed';
 import { OrgRepository } from './orgs/org.repository';
+import { startSummary } from './start-summary';
 
 const logger = new Logger('Main');
 
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
-async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<void> {
-  if (env.SEED_ON_START === 'never') return;
+/** Whether this start seeded the demo data (now, not before). */
+async function seedIfWanted(db: Db, env: Env, embedded: boolean): Promise<boolean> {
+  if (env.SEED_ON_START === 'never') return false;
   if (env.SEED_ON_START === 'auto') {
-    if (!embedded) return;
-    if ((await new OrgRepository().count(db)) > 0) return;
+    if (!embedded) return false;
+    if ((await new OrgRepository().count(db)) > 0) return false;
   }
   const { created } = await db.transaction((tx) => seedDemo(tx));
-  if (created) logger.log('seeded the demo organisations (see README: seed credentials)');
+  return created;
 }
 
 async function main(): Promise<void> {
@@ -43,6 +49,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Everything logged from here on is in the one format of this start (LOG_FORMAT).
+  const terminal = process.stdout.isTTY === true;
+  Logger.overrideLogger(
+    withQuietStart(
+      startLogger(
+        env.LOG_LEVEL,
+        prettyLogs(env.LOG_FORMAT, terminal) ? prettyDestination() : undefined,
+      ),
+    ),
+  );
 
   let embedded: EmbeddedDatabase | undefined;
   if (!env.DATABASE_URL) {
@@ -57,7 +73,7 @@ async function main(): Promise<void> {
     });
     process.env.DATABASE_URL = embedded.url;
     logger.log(
-      `embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${env.EMBEDDED_PG_DIR}, ` +
+      `embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${resolve(env.EMBEDDED_PG_DIR)}, ` +
         `${embedded.safeUrl}, password in ${embedded.passwordFile})`,
     );
   }
@@ -76,16 +92,27 @@ async function main(): Promise<void> {
   }
   let app: NestExpressApplication;
   let server: Server;
+  let seeded: boolean;
+  let empty: boolean;
   try {
-    app = await createApp(env);
-    await seedIfWanted(app.get(Db), env, embedded !== undefined);
+    app = await createApp(env, { terminal });
+    seeded = await seedIfWanted(app.get(Db), env, embedded !== undefined);
+    empty = !seeded && (await new OrgRepository().count(app.get(Db))) === 0;
     server = await app.listen(env.PORT, env.HOST);
   } catch (err) {
     // A start that fails (the port is taken, …) stops only the database it started itself.
     await embedded?.stop().catch(() => undefined);
     throw err;
   }
-  logger.log(`serving on ${env.HOST}:${env.PORT}`);
+  const summary = startSummary({
+    host: env.HOST,
+    port: (server.address() as AddressInfo).port,
+    embedded: embedded && { dataDir: resolve(env.EMBEDDED_PG_DIR), port: env.EMBEDDED_PG_PORT },
+    database: embedded ? undefined : maskDatabaseUrl(env.DATABASE_URL ?? ''),
+    seeded: seeded ? demoSignIns() : undefined,
+    empty,
+  });
+  for (const { level, text } of summary) logger[level](text);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

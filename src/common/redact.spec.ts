@@ -1,4 +1,4 @@
-import { maskRecipient, maskUrl } from './redact';
+import { maskDatabaseUrl, maskRecipient, maskUrl } from './redact';
 
 describe('redact', () => {
   it('keeps only the last four characters of a recipient', () => {
@@ -20,5 +20,14 @@ describe('redact', () => {
     );
     // Not valid percent-encoding: masked as it came.
     expect(maskUrl('/x?mobile=%E0%A4%A')).toBe(`/x?mobile=${maskRecipient('%E0%A4%A')}`);
+  });
+
+  it('masks the password of a database URL and keeps where it points', () => {
+    expect(maskDatabaseUrl('postgres://app:s3cr%40t@db.internal:5432/points')).toBe(
+      'postgres://app:***@db.internal:5432/points',
+    );
+    expect(maskDatabaseUrl('postgres://app@db/points')).toBe('postgres://app@db/points');
+    // Not a URL the parser takes: the password is masked all the same.
+    expect(maskDatabaseUrl('postgres://app:pw@[bad/points')).toBe('postgres://app:***@[bad/points');
   });
 });

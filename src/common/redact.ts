@@ -45,3 +45,14 @@ export function maskUrl(url: string): string {
     });
   return `${url.slice(0, q)}?${params.join('&')}`;
 }
+
+/** A database URL for a message: its password masked, the rest (host, port, database) kept. */
+export function maskDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}

@@ -12,6 +12,8 @@ import {
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -118,6 +120,13 @@ export class Env {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * `auto`: human-readable lines when standard output is a terminal, JSON lines otherwise
+   * (pipes, containers, files); `pretty` or `json` whatever it is.
+   */
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'auto';
 
   /** How long a verified credential stays cached in memory; 0 turns the cache off. */
   @Transform(toInt)

@@ -15,13 +15,23 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { createSecretFile, readOrCreateSecretFile, SecretFileError } from '../common/secret-file';
+import {
+  createSecretFile,
+  readOrCreateSecretFile,
+  readSecretFile,
+  SecretFileError,
+} from '../common/secret-file';
 import { EMBEDDED_SQL } from './database.sql';
-import { claimEmbeddedDatabase, processExists, processRuns } from './embedded-owner';
+import {
+  claimEmbeddedDatabase,
+  EmbeddedDatabaseInUseError,
+  processExists,
+  processRuns,
+} from './embedded-owner';
 
 /**
- * The embedded database could not be brought up; the message names what failed and what
- * to do, so it is printed as it is (no stack trace).
+ * The embedded database could not be brought up (or, for a tool, reached); the message names
+ * what failed and what to do, so it is printed as it is (no stack trace).
  */
 export class EmbeddedStartError extends Error {}
 
@@ -69,6 +79,11 @@ export const passwordFileOf = (dataDir: string): string => `${resolve(dataDir)}.
 const INVALID_PASSWORD = '28P01';
 /** "the database system is starting up" (or still recovering): try again shortly. */
 const CANNOT_CONNECT_NOW = '57P03';
+/** No such database (yet: its owner creates it once the server is up). */
+const INVALID_CATALOG_NAME = '3D000';
+
+const urlOf = (port: number, database: string, password: string): string =>
+  `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
 async function connectAs(port: number, password: string): Promise<Client | undefined> {
   for (let attempt = 0; ; attempt++) {
@@ -478,8 +493,7 @@ async function finishStart(
   await ensurePassword(options.port, password, previous, passwordFile);
   // From here on the folder may hold data: it must never again look unfinished.
   rmSync(unfinished, { force: true });
-  const url = (pw: string) =>
-    `postgres://${USER}:${encodeURIComponent(pw)}@127.0.0.1:${options.port}/${options.database}`;
+  const url = (pw: string) => urlOf(options.port, options.database, pw);
   // Also after a first start that died before it got this far.
   const client = (await connectAs(options.port, password))!;
   try {
@@ -495,4 +509,118 @@ async function finishStart(
     passwordFile,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The embedded database of `options.dataDir` for a command-line tool (`npm run org:create`)
+ * that must work whether or not `npm start` runs on the folder. When a live process owns the
+ * folder, the tool connects to that process's server (the port of `options`, the password
+ * kept beside the folder) and its `stop()` does nothing: only the owner stops its server.
+ * Otherwise the tool starts the server as its owner, exactly as `npm start` would, and
+ * `stop()` stops it.
+ */
+export async function useEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  try {
+    return await startEmbeddedPostgres(options);
+  } catch (err) {
+    if (!(err instanceof EmbeddedDatabaseInUseError)) throw err;
+    return attachToOwner(options, resolve(options.dataDir), err.ownerPid);
+  }
+}
+
+async function attachToOwner(
+  options: EmbeddedOptions,
+  dataDir: string,
+  owner: number,
+): Promise<EmbeddedDatabase> {
+  const passwordFile = passwordFileOf(dataDir);
+  let password: string;
+  try {
+    password = readSecretFile(passwordFile);
+  } catch (err) {
+    if (err instanceof SecretFileError) throw err;
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL in ${dataDir} belongs to the running process ${owner}, but its ` +
+        `password file ${passwordFile} cannot be read (${(err as Error).message}).`,
+    );
+  }
+  await waitForOwnersDatabase(options, dataDir, owner, password, passwordFile);
+  return {
+    url: urlOf(options.port, options.database, password),
+    safeUrl: urlOf(options.port, options.database, '***'),
+    passwordFile,
+    stop: () => Promise.resolve(),
+  };
+}
+
+/** The port a running server of the folder wrote into its lock file (its fourth line). */
+function portInLockFile(dataDir: string): number | undefined {
+  try {
+    const line = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3] ?? '';
+    return /^\d+$/.test(line.trim()) ? Number(line.trim()) : undefined;
+  } catch {
+    return undefined; // not started yet, or not readable to this user: the connection tells
+  }
+}
+
+/**
+ * Waits while the owner is still bringing its server up (not listening yet, recovering, its
+ * database not yet created), for as long as a start may take; anything else is an answer.
+ */
+async function waitForOwnersDatabase(
+  options: EmbeddedOptions,
+  dataDir: string,
+  owner: number,
+  password: string,
+  passwordFile: string,
+): Promise<void> {
+  const where = `127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const serving = portInLockFile(dataDir);
+    if (serving !== undefined && serving !== options.port) {
+      throw new EmbeddedStartError(
+        `The embedded PostgreSQL in ${dataDir} (owned by the running process ${owner}) listens ` +
+          `on port ${serving}, not ${options.port}: set EMBEDDED_PG_PORT=${serving}.`,
+      );
+    }
+    const client = new Client({
+      host: '127.0.0.1',
+      port: options.port,
+      user: USER,
+      password,
+      database: options.database,
+    });
+    try {
+      await client.connect();
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === INVALID_PASSWORD) {
+        throw new EmbeddedStartError(
+          `The server on ${where} does not take the password of ${dataDir} (${passwordFile}): it ` +
+            `is not that folder's. Set EMBEDDED_PG_PORT to the port process ${owner} was started with.`,
+        );
+      }
+      const starting =
+        code === 'ECONNREFUSED' || code === CANNOT_CONNECT_NOW || code === INVALID_CATALOG_NAME;
+      if (!starting) throw err;
+      if (!processRuns(owner)) {
+        throw new EmbeddedStartError(
+          `The process that owned the embedded PostgreSQL in ${dataDir} (pid ${owner}) has ` +
+            'exited: run the command again.',
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new EmbeddedStartError(
+          `The embedded PostgreSQL in ${dataDir} belongs to the running process ${owner}, but ` +
+            `nothing answers on ${where} (${code}). If that process was started with another ` +
+            'EMBEDDED_PG_PORT, set the same one here.',
+        );
+      }
+      await sleep(200);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }

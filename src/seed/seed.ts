@@ -1,12 +1,9 @@
 import { passwordVerifiers } from '../auth/password';
-import { UserRepository } from '../auth/user.repository';
 import { Decimal } from '../common/decimal';
 import { CustomerRepository } from '../customers/customer.repository';
-import { OrgRepository } from '../orgs/org.repository';
-import { OrgConfigRepository } from '../programs/org-config.repository';
-import { ProgramRepository } from '../programs/program.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { AccessGroupName, orgSetupRepositories, setUpOrg } from '../orgs/org-setup';
 import { Sql } from '../database/db';
 
 interface OrgSeed {
@@ -14,15 +11,11 @@ interface OrgSeed {
   name: string;
   /** Outbox texts readable to admins: the demo org only, to try the flow without a gateway. */
   demoMode: boolean;
-  users: { username: string; password: string; group: string }[];
+  users: { username: string; password: string; group: AccessGroupName }[];
   customer?: { mobile: string; firstname: string; points: string };
 }
 
-const ACCESS_GROUPS = [
-  { name: 'Default', points: 'write', customer: 'read', admin: 'none' },
-  { name: 'Read only', points: 'read', customer: 'read', admin: 'none' },
-  { name: 'Admin', points: 'write', customer: 'write', admin: 'write' },
-] as const;
+const SEEDED_GROUPS: AccessGroupName[] = ['Default', 'Read only', 'Admin'];
 
 const ORGS: OrgSeed[] = [
   {
@@ -48,13 +41,30 @@ const ORGS: OrgSeed[] = [
   },
 ];
 
+/** A user's name and password, as a person signs in with them. */
+export interface SignIn {
+  username: string;
+  password: string;
+}
+
+/**
+ * The demo org's admin and till with their passwords, for the start to print when it has
+ * just seeded them. They are public (README, "Seed credentials"); no other password is
+ * ever printed.
+ */
+export function demoSignIns(): { admin: SignIn; till: SignIn } {
+  const users = ORGS[0].users;
+  const find = (username: string): SignIn => {
+    const { password } = users.find((u) => u.username === username)!;
+    return { username, password };
+  };
+  return { admin: find('demo.admin'), till: find('demo.till') };
+}
+
 /** What the seed writes through: the same statements the features use (points: the ledger). */
 export function seedRepositories() {
   return {
-    orgs: new OrgRepository(),
-    configs: new OrgConfigRepository(),
-    programs: new ProgramRepository(),
-    users: new UserRepository(),
+    ...orgSetupRepositories(),
     customers: new CustomerRepository(),
     ledger: new LedgerService(new LedgerRepository()),
   };
@@ -69,34 +79,32 @@ export async function seedDemo(tx: Sql, repos = seedRepositories()): Promise<{ c
   for (const org of ORGS) {
     if ((await repos.orgs.findByCode(tx, org.code)) !== undefined) continue;
     created = true;
-    const orgId = await repos.orgs.insert(tx, org.code, org.name);
-    await repos.configs.insert(tx, orgId, { otp_validity_minutes: 15, demo_mode: org.demoMode });
-    const program = await repos.programs.insert(tx, orgId, {
-      name: 'Default',
-      is_default: true,
-      min_redeem: '1',
-      max_redeem: null,
-      redeem_multiple_of: '1',
-      decimal_places: 3,
-      points_currency_ratio: '1',
-    });
-    const groups = new Map<string, number>();
-    for (const g of ACCESS_GROUPS)
-      groups.set(g.name, await repos.users.insertAccessGroup(tx, orgId, g));
+    const users = [];
     for (const u of org.users) {
-      await repos.users.insertUser(tx, orgId, {
+      users.push({
         username: u.username,
+        group: u.group,
         verifiers: await passwordVerifiers(u.password),
-        accessGroupId: groups.get(u.group)!,
       });
     }
+    const { orgId, programId } = await setUpOrg(
+      tx,
+      {
+        code: org.code,
+        name: org.name,
+        demoMode: org.demoMode,
+        accessGroups: SEEDED_GROUPS,
+        users,
+      },
+      repos,
+    );
     if (org.customer) {
       const customer = await repos.customers.insert(tx, orgId, {
         mobile: org.customer.mobile,
         firstname: org.customer.firstname,
       });
       const now = new Date();
-      const target = { orgId, programId: program.id, owner: { customerId: customer.id } };
+      const target = { orgId, programId, owner: { customerId: customer.id } };
       const seeding = { now, actor: { type: 'system' as const, id: null, requestId: 'seed' } };
       await repos.ledger.withLockedWallet(tx, { ...target, create: true }, seeding, (wallet) =>
         wallet.credit({

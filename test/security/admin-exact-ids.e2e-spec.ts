@@ -134,7 +134,7 @@ describe('security review: /admin ids are exact integers in the JSON text', () =
       t,
       'post',
       '/admin/tills',
-      '{"username": "exact.till", "password": "exact-pass-1", "access_group": "Read only"}',
+      '{"username": "demo.exact.till", "password": "exact-pass-1", "access_group": "Read only"}',
     );
     expect(till.status).toBe(201);
     const id = (till.body as { id: number | string }).id;
@@ -147,7 +147,7 @@ describe('security review: /admin ids are exact integers in the JSON text', () =
     expectFieldRefused(res, 'access_group');
     const list = await rawAdmin(t, 'get', '/admin/tills');
     const row = (list.body as { username: string; access_group: string }[]).find(
-      (r) => r.username === 'exact.till',
+      (r) => r.username === 'demo.exact.till',
     );
     expect(row?.access_group).toBe('Read only');
   });

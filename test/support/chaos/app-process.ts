@@ -17,6 +17,8 @@ export interface AppProcess {
   output(): string;
   /** The first error-level (or non-JSON) lines it wrote, at most 30. */
   errorLines(): string[];
+  /** The first lines it wrote (stdout and stderr), at most 200: how its start reads. */
+  firstLines(): string[];
   /** Sends SIGKILL and waits until the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM (graceful drain), then SIGKILL if it has not exited within 15 s. */
@@ -93,12 +95,14 @@ export async function spawnApp(
   // flood of warnings during an outage would otherwise push out.
   const tail: string[] = [];
   const errors: string[] = [];
+  const head: string[] = [];
   const keep = (c: Buffer) => {
     for (const raw of c.toString('utf8').split('\n')) {
       if (raw.trim() === '') continue;
       const line = raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
       tail.push(line);
       if (tail.length > 30) tail.shift();
+      if (head.length < 200) head.push(line);
       const level = /^\{"level":(\d+)/.exec(line);
       if ((!level || Number(level[1]) >= 50) && errors.length < 30) errors.push(line);
     }
@@ -113,6 +117,7 @@ export async function spawnApp(
     child,
     alive,
     errorLines: () => [...errors],
+    firstLines: () => [...head],
     output: () => `errors:\n${errors.join('\n')}\nlast lines:\n${tail.join('\n')}`,
     kill: async () => {
       if (alive()) child.kill('SIGKILL');
