@@ -58,8 +58,9 @@ export function Webhooks() {
               <strong>
                 {failing === 1 ? '1 endpoint is failing' : `${failing} endpoints are failing`}
               </strong>
-              : a delivery to it failed on every attempt. The mark clears with its next successful
-              delivery; open its deliveries to see the answers and send them again.
+              : a delivery {failing === 1 ? 'to it' : 'to each'} failed on every attempt. The mark
+              clears with the next successful delivery; open the deliveries to see the answers and
+              send them again.
             </p>
           </div>
         )}
