@@ -174,7 +174,9 @@ describeBrowser("operator console's Webhooks screen in Chromium", () => {
     expect(firstSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
     await panel.getByText('it will not be shown again').waitFor();
     // Moved to the panel, so that a screen reader hears of it and the page shows it.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    await page.waitForFunction(
+      () => document.activeElement?.textContent?.startsWith('Secret of endpoint') === true,
+    );
     await page.screenshot({ path: join(LOOKS, 'console-webhooks-secret.png'), fullPage: true });
 
     await button(panel, 'Copy secret').click();
@@ -186,6 +188,7 @@ describeBrowser("operator console's Webhooks screen in Chromium", () => {
     );
     await button(panel, 'Copy secret').click();
     await panel.getByText('the secret is selected').waitFor();
+    await panel.screenshot({ path: join(LOOKS, 'console-webhooks-copy.png') });
     expect(
       await page.evaluate(() => {
         const input = document.activeElement as HTMLInputElement;
@@ -225,7 +228,8 @@ describeBrowser("operator console's Webhooks screen in Chromium", () => {
 
     await button(endpointRow(okId), `Deliveries of endpoint ${okId}`).click();
     const deliveries = region(`Deliveries to endpoint ${okId}`);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+    await page.waitForFunction(
+      (heading) => document.activeElement?.textContent === heading,
       `Deliveries to endpoint ${okId}`,
     );
     const row = deliveries.getByRole('row').filter({ hasText: received.headers['webhook-id'] });

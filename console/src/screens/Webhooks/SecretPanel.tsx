@@ -86,7 +86,7 @@ export function SecretPanel({ shown, onDone }: { shown: ShownSecret; onDone: () 
         <button type="button" onClick={onDone}>
           Done, I have stored it
         </button>
-        <p role="status" className="copy-status">
+        <p role="status" className={`copy-status${copied === 'selected' ? ' by-hand' : ''}`}>
           {copied === 'copied' && 'Copied to the clipboard.'}
           {copied === 'selected' &&
             'This browser did not allow copying here: the secret is selected, press Ctrl+C (⌘C on a Mac) to copy it.'}

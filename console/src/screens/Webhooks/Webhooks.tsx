@@ -32,7 +32,8 @@ export function Webhooks() {
     <Screen title="Webhooks">
       <p className="lead">
         Signed events (Standard Webhooks) sent to the systems around the service when points are
-        credited, redeemed, reversed or expire, and when a customer's fraud status changes.
+        credited, redeemed or reversed, when they expire, and when a customer's fraud status
+        changes.
       </p>
       {secret && (
         <SecretPanel
