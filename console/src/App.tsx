@@ -21,6 +21,7 @@ import { Tills } from './screens/Tills/Tills';
 import { Groups } from './screens/Groups/Groups';
 import { GroupPage } from './screens/Groups/GroupPage';
 import { Outbox } from './screens/Outbox/Outbox';
+import { Webhooks } from './screens/Webhooks/Webhooks';
 import { AuditLog } from './screens/Audit/AuditLog';
 import { NotFound } from './screens/NotFound/NotFound';
 import { ChangeOwnPassword } from './screens/Account/ChangeOwnPassword';
@@ -33,6 +34,7 @@ const NAV = [
   { to: '/tills', label: 'Tills' },
   { to: '/groups', label: 'Groups' },
   { to: '/outbox', label: 'Outbox & missed calls' },
+  { to: '/webhooks', label: 'Webhooks' },
   { to: '/audit', label: 'Audit log' },
 ];
 
@@ -51,6 +53,7 @@ const ROUTES: Route[] = [
   { pattern: '/groups', render: () => <Groups /> },
   { pattern: '/groups/:id', render: ({ id }) => <GroupPage key={id} idText={id} /> },
   { pattern: '/outbox', render: () => <Outbox /> },
+  { pattern: '/webhooks', render: () => <Webhooks /> },
   { pattern: '/audit', render: () => <AuditLog /> },
 ];
 

@@ -9,6 +9,7 @@ import type {
   CustomerCreate,
   CustomerPatch,
   CustomerWithWallets,
+  DeliveryRetry,
   ErrorEnvelope,
   FieldError,
   Group,
@@ -31,6 +32,12 @@ import type {
   Till,
   TillCreate,
   TillPatch,
+  WebhookCreate,
+  WebhookCreated,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookPatch,
+  WebhookRotation,
 } from './types';
 
 /** The message shown whenever the service is down or failed (network error or 5xx). */
@@ -225,6 +232,24 @@ export function createApi(token: string, onUnauthorized?: () => void) {
     verifyLedger: () => call<LedgerCheck>(endpoint('get', '/admin/ledger/verify')),
     getAudit: (query: AuditQuery = {}) =>
       call<AuditPage>(endpoint('get', '/admin/audit'), { query: { ...query } }),
+
+    listWebhooks: () => call<WebhookEndpoint[]>(endpoint('get', '/admin/webhooks')),
+    /** The answer carries the secret: the only time it is shown. */
+    createWebhook: (body: WebhookCreate) =>
+      call<WebhookCreated>(endpoint('post', '/admin/webhooks'), { body }),
+    patchWebhook: (id: number, body: WebhookPatch) =>
+      call<WebhookEndpoint>(endpoint('patch', '/admin/webhooks/{id}'), { params: { id }, body }),
+    rotateWebhookSecret: (id: number) =>
+      call<WebhookRotation>(endpoint('post', '/admin/webhooks/{id}/rotate'), { params: { id } }),
+    getWebhookDeliveries: (id: number, page: { limit?: number; before?: string } = {}) =>
+      call<WebhookDeliveryPage>(endpoint('get', '/admin/webhooks/{id}/deliveries'), {
+        params: { id },
+        query: page,
+      }),
+    retryWebhookDelivery: (deliveryId: string) =>
+      call<DeliveryRetry>(endpoint('post', '/admin/webhooks/deliveries/{id}/retry'), {
+        params: { id: deliveryId },
+      }),
   };
 }
 

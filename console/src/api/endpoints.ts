@@ -34,6 +34,12 @@ export const ENDPOINTS = [
   { method: 'get', path: '/admin/stats' },
   { method: 'get', path: '/admin/ledger/verify' },
   { method: 'get', path: '/admin/audit' },
+  { method: 'get', path: '/admin/webhooks' },
+  { method: 'post', path: '/admin/webhooks' },
+  { method: 'patch', path: '/admin/webhooks/{id}' },
+  { method: 'post', path: '/admin/webhooks/{id}/rotate' },
+  { method: 'get', path: '/admin/webhooks/{id}/deliveries' },
+  { method: 'post', path: '/admin/webhooks/deliveries/{id}/retry' },
 ] as const;
 
 export type Endpoint = (typeof ENDPOINTS)[number];

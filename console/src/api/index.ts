@@ -3,4 +3,4 @@ export type { Endpoint, Method } from './endpoints';
 export { ApiError, UNREACHABLE, basicToken, createApi, send } from './client';
 export type { Api, CallOptions } from './client';
 export type * from './types';
-export { AUDIT_ACTIONS } from './types';
+export { AUDIT_ACTIONS, RESERVED_WEBHOOK_EVENTS, WEBHOOK_EVENTS } from './types';

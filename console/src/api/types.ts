@@ -318,6 +318,10 @@ export const AUDIT_ACTIONS = [
   'group.member_add',
   'custom_field.create',
   'missed_call.record',
+  'webhook.create',
+  'webhook.update',
+  'webhook.rotate',
+  'webhook.delivery_retry',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -346,4 +350,92 @@ export interface AuditQuery {
   action?: string;
   target_type?: string;
   target_id?: string;
+}
+
+/** The event types the service sends today. */
+export const WEBHOOK_EVENTS = [
+  'redemption.created',
+  'redemption.reversed',
+  'points.credited',
+  'points.expired',
+  'customer.fraud_status_changed',
+] as const;
+
+/**
+ * Accepted in an endpoint's events but not sent by any change yet (holds are still to come):
+ * listed so that an endpoint subscribed to them keeps them when its events are edited.
+ */
+export const RESERVED_WEBHOOK_EVENTS = [
+  'hold.created',
+  'hold.captured',
+  'hold.cancelled',
+  'hold.expired',
+] as const;
+
+/** An org's webhook endpoint as listed: never its secret. */
+export interface WebhookEndpoint {
+  id: number;
+  url: string;
+  /** Of WEBHOOK_EVENTS and RESERVED_WEBHOOK_EVENTS, or a newer type this console does not know. */
+  events: string[];
+  enabled: boolean;
+  /** A delivery used up every attempt; cleared by the endpoint's next success. */
+  failing: boolean;
+  /** Until when the secret before the last rotation still signs; null when there is none. */
+  previous_secret_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookCreate {
+  url: string;
+  events: string[];
+}
+
+/** The answer to a creation: the only time the secret is shown. */
+export interface WebhookCreated extends WebhookEndpoint {
+  secret: string;
+}
+
+export interface WebhookPatch {
+  url?: string;
+  events?: string[];
+  enabled?: boolean;
+}
+
+/** A new secret, shown once; the one before keeps signing beside it until `previous_secret_until`. */
+export interface WebhookRotation {
+  secret: string;
+  previous_secret_until: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  id: BigId;
+  /** The `webhook-id` header, the same on every attempt. */
+  message_id: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** The HTTP status of the last answer; null when there was none (see last_error). */
+  last_status: number | null;
+  last_error: string | null;
+  /** The start of the last answer's body (at most 300 characters). */
+  last_response: string | null;
+  last_attempt_at: string | null;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+export interface WebhookDeliveryPage {
+  deliveries: WebhookDelivery[];
+  next_before: BigId | null;
+}
+
+export interface DeliveryRetry {
+  id: BigId;
+  endpoint_id: number;
+  status: 'pending';
 }

@@ -60,8 +60,16 @@ export type PagedState<T> =
       moreError: unknown;
     };
 
-/** A newest-first list read page by page ("Older" asks for the page before the last one). */
-export function usePaged<T>(loadPage: (before?: string) => Promise<Page<T>>, deps: unknown[]) {
+/**
+ * A newest-first list read page by page ("Older" asks for the page before the last one).
+ * `refresh()` reads the newest page again in place (no loading state), asking for at least as
+ * many items as are shown (`atLeast`), so that a list that changes under the reader (statuses
+ * moving on) stays put.
+ */
+export function usePaged<T>(
+  loadPage: (before?: string, atLeast?: number) => Promise<Page<T>>,
+  deps: unknown[],
+) {
   const [state, setState] = useState<PagedState<T>>({ status: 'loading' });
   const loadRef = useRef(loadPage);
   loadRef.current = loadPage;
@@ -108,7 +116,30 @@ export function usePaged<T>(loadPage: (before?: string) => Promise<Page<T>>, dep
     );
   }, [state]);
 
-  return { state, loadMore };
+  const current = useRef(state);
+  current.current = state;
+  const refresh = useCallback(() => {
+    const now = current.current;
+    if (now.status !== 'ok') return;
+    // Supersedes an "Older" under way: its page would follow a list that is no longer shown.
+    const mine = ++generation.current;
+    loadRef.current(undefined, now.items.length).then(
+      (page) => {
+        if (generation.current !== mine) return;
+        setState((s) =>
+          s.status === 'ok'
+            ? { ...s, items: page.items, next: page.next, loadingMore: false, moreError: null }
+            : s,
+        );
+      },
+      (error: unknown) => {
+        if (generation.current !== mine) return;
+        setState((s) => (s.status === 'ok' ? { ...s, loadingMore: false, moreError: error } : s));
+      },
+    );
+  }, []);
+
+  return { state, loadMore, refresh };
 }
 
 /**

@@ -20,6 +20,8 @@ const TARGET_TYPES = [
   'group',
   'custom_field',
   'missed_call',
+  'webhook',
+  'webhook_delivery',
 ];
 
 export function AuditLog() {
