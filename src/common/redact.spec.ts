@@ -14,6 +14,10 @@ describe('redact', () => {
       maskUrl('/v1.1/points/isredeemable?points=10&validation_code=AB12CD&email=a%40b.example'),
     ).toBe('/v1.1/points/isredeemable?points=10&validation_code=******&email=*******mple');
     expect(maskUrl('/health')).toBe('/health');
+    // The console's search term is an identifier too.
+    expect(maskUrl('/admin/customers?q=%2B91%2099000%2000001')).toBe(
+      `/admin/customers?q=${maskRecipient('+91 99000 00001')}`,
+    );
     // Percent-encoded names are the same parameters to the server: masked alike.
     expect(maskUrl('/x?%6Dobile=919900000001&validation%5Fcode=AB12CD&Mobile=919900000002')).toBe(
       '/x?%6Dobile=********0001&validation%5Fcode=******&Mobile=********0002',

@@ -8,6 +8,8 @@ const SENSITIVE_QUERY = new Set([
   'card_external_id',
   'validation_code',
   'user_group2_primary_user_identifier_value',
+  // The console's customer search: any identifier, a mobile in any shape.
+  'q',
 ]);
 
 /** Keeps the last four characters: enough to tell customers apart in a log, no more. */
