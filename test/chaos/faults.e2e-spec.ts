@@ -36,6 +36,61 @@ const SETUP_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 15_000;
 
+/** The services of these runs also report every redemption to a webhook receiver on loopback. */
+const WEBHOOKS = {
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  WEBHOOK_POLL_MS: '100',
+  WEBHOOK_TIMEOUT_MS: '2000',
+};
+
+/** Subscribes `receiver`'s `path` to redemption.created; returns the endpoint's secret. */
+async function subscribeReceiver(
+  appUrl: string,
+  receiver: WebhookReceiver,
+  path: string,
+): Promise<string> {
+  const hook = await send(
+    appUrl,
+    adminRequest('POST', '/admin/webhooks', {
+      url: `${receiver.url}${path}`,
+      events: ['redemption.created'],
+    }),
+  );
+  expect(hook.status).toBe(201);
+  return (JSON.parse(hook.text) as { secret: string }).secret;
+}
+
+/**
+ * Every redemption in the books has exactly one redemption.created event, none is without
+ * its redemption, and each event reached `path` at least once, signed (standardwebhooks).
+ */
+async function expectEveryRedemptionReported(
+  db: Queryable,
+  receiver: WebhookReceiver,
+  path: string,
+  secret: string,
+): Promise<void> {
+  const { rows: books } = await db.query<{ code: string }>(
+    `SELECT code FROM redemption ORDER BY code`,
+  );
+  const { rows: events } = await db.query<{ code: string; message_id: string }>(
+    `SELECT data->>'redemption_id' AS code, message_id FROM event
+      WHERE type = 'redemption.created' ORDER BY 1`,
+  );
+  expect(events.map((e) => e.code)).toEqual(books.map((b) => b.code));
+  const wanted = new Set(events.map((e) => e.message_id));
+  const arrived = () => new Set(receiver.at(path).map((r) => r.headers['webhook-id']));
+  await waitUntil(() => arrived().size === wanted.size, 40_000, 'every event delivered');
+  const hook = new Webhook(secret);
+  const delivered = new Map<string, string>();
+  for (const r of receiver.at(path)) {
+    const body = hook.verify(r.body, r.headers) as { data: { redemption_id: string } };
+    delivered.set(r.headers['webhook-id'], body.data.redemption_id);
+  }
+  for (const e of events) expect(delivered.get(e.message_id)).toBe(e.code);
+  expect([...delivered.keys()].filter((id) => !wanted.has(id))).toEqual([]);
+}
+
 interface Sent {
   ern: string;
   customer: Customer;
@@ -78,16 +133,22 @@ describe('PostgreSQL restarts under load (the service keeps running)', () => {
     return sent;
   }
 
+  const receiver = new WebhookReceiver();
+  let webhookSecret = '';
+
   beforeAll(async () => {
     own = await startOwnPostgres();
-    app = await spawnApp(own.url, { LOCK_TIMEOUT_MS: '2000' });
+    await receiver.start();
+    app = await spawnApp(own.url, { LOCK_TIMEOUT_MS: '2000', ...WEBHOOKS });
     customers = await createCustomers(app.url, 30, 100_000, 10);
+    webhookSecret = await subscribeReceiver(app.url, receiver, '/ok/restart');
     const warm = await send(app.url, redeemRequest(customers[0].mobile, 1));
     expect(isItem(warm, 800)).toBe(true);
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await stopAllApps();
+    await receiver.stop();
     await own?.close();
   }, SETUP_TIMEOUT_MS);
 
@@ -265,6 +326,20 @@ describe('PostgreSQL restarts under load (the service keeps running)', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'every redemption has exactly one event, delivered at least once through the restart; none without its redemption',
+    async () => {
+      const db = new Client({ connectionString: own!.url });
+      await db.connect();
+      try {
+        await expectEveryRedemptionReported(db, receiver, '/ok/restart', webhookSecret);
+      } finally {
+        await db.end();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 describe('the service is SIGKILLed under load and restarted on the same database', () => {
   let database: TestDatabase | undefined;
@@ -289,11 +364,6 @@ describe('the service is SIGKILLed under load and restarted on the same database
   // Every redemption is also reported to a webhook endpoint, killed mid-delivery too.
   const receiver = new WebhookReceiver();
   let webhookSecret = '';
-  const WEBHOOKS = {
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    WEBHOOK_POLL_MS: '100',
-    WEBHOOK_TIMEOUT_MS: '2000',
-  };
 
   beforeAll(async () => {
     database = await createTestDatabase('chaos_kill');
@@ -303,15 +373,7 @@ describe('the service is SIGKILLed under load and restarted on the same database
     // A short lease, so that a retry soon takes over the keys the killed process held.
     first = await spawnApp(database.url, { IDEMPOTENCY_LEASE_MS: '1500', ...WEBHOOKS });
     customers = await createCustomers(first.url, 30, 100_000, 10);
-    const hook = await send(
-      first.url,
-      adminRequest('POST', '/admin/webhooks', {
-        url: `${receiver.url}/ok/chaos`,
-        events: ['redemption.created'],
-      }),
-    );
-    expect(hook.status).toBe(201);
-    webhookSecret = (JSON.parse(hook.text) as { secret: string }).secret;
+    webhookSecret = await subscribeReceiver(first.url, receiver, '/ok/chaos');
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -444,31 +506,7 @@ describe('the service is SIGKILLed under load and restarted on the same database
   it(
     'every redemption in the books has exactly one event, delivered at least once; no event without its redemption',
     async () => {
-      const { rows: books } = await pg!.query<{ code: string }>(
-        `SELECT code FROM redemption ORDER BY code`,
-      );
-      const { rows: events } = await pg!.query<{ code: string; message_id: string }>(
-        `SELECT data->>'redemption_id' AS code, message_id FROM event
-          WHERE type = 'redemption.created' ORDER BY 1`,
-      );
-      expect(events.map((e) => e.code)).toEqual(books.map((b) => b.code));
-      // The second process delivers what the first left, its leases lapsed: all, at least once.
-      const wanted = new Set(events.map((e) => e.message_id));
-      await waitUntil(
-        () =>
-          wanted.size ===
-          new Set(receiver.at('/ok/chaos').map((r) => r.headers['webhook-id'])).size,
-        40_000,
-        'every event delivered',
-      );
-      const hook = new Webhook(webhookSecret);
-      const delivered = new Map<string, string>();
-      for (const r of receiver.at('/ok/chaos')) {
-        const body = hook.verify(r.body, r.headers) as { data: { redemption_id: string } };
-        delivered.set(r.headers['webhook-id'], body.data.redemption_id);
-      }
-      for (const e of events) expect(delivered.get(e.message_id)).toBe(e.code);
-      expect([...delivered.keys()].filter((id) => !wanted.has(id))).toEqual([]);
+      await expectEveryRedemptionReported(pg!, receiver, '/ok/chaos', webhookSecret);
     },
     TEST_TIMEOUT_MS,
   );

@@ -327,3 +327,52 @@ describe('webhooks are safe by default: no private addresses', () => {
     expect(rows[0]).toEqual({ n: 0 });
   });
 });
+
+describe('several instances deliver together, never one delivery twice', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let rx: WebhookReceiver;
+  const env = {
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    // Both look often, so that they race for the same deliveries.
+    WEBHOOK_POLL_MS: '20',
+    WEBHOOK_CONCURRENCY_PER_ENDPOINT: '2',
+  };
+
+  beforeAll(async () => {
+    rx = await new WebhookReceiver().start();
+    a = await startTestApp('webhooks-pair', env);
+    // A second instance of the service on the same database.
+    b = await startTestApp('webhooks-pair-b', env, { url: a.databaseUrl, drop: async () => {} });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+    await rx.stop();
+  });
+
+  const delivered = async (t: TestApp): Promise<number> => {
+    const text = (await request(t.url).get('/metrics')).text;
+    const m = /points_webhook_deliveries_total\{outcome="delivered"\} (\d+)/.exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+
+  it('sixty events, two senders: each arrives once, and both sent some', async () => {
+    const res = await admin(a, 'post', '/admin/webhooks', {
+      url: `${rx.url}/ok/pair`,
+      events: ['points.credited'],
+    });
+    expect(res.status).toBe(201);
+    const c = await makeCustomer(a, []);
+    for (let i = 0; i < 60; i++) await credit(i % 2 ? a : b, { customer_id: c.id, points: 1 });
+    await eventually(() => rx.at('/ok/pair').length >= 60, 15_000, 'sixty deliveries');
+    // A while longer: nothing arrives twice.
+    await new Promise((r) => setTimeout(r, 500));
+    const ids = rx.at('/ok/pair').map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+    const [byA, byB] = [await delivered(a), await delivered(b)];
+    expect(byA + byB).toBe(60);
+    expect(Math.min(byA, byB)).toBeGreaterThan(0);
+  });
+});
