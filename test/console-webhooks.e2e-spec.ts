@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './support/browser';
 import { Webhook } from 'standardwebhooks';
 import { admin, credit } from './support/api';
 import { DEMO_MOBILE } from './support/credentials';
@@ -12,14 +13,7 @@ import { eventually, Received, WebhookReceiver } from './support/webhook-receive
 // driven by playwright-core, controls found by role and label, events received by a real
 // loopback receiver and verified with the official Standard Webhooks library.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const describeBrowser = haveChromium ? describe : describe.skip;
-if (!haveChromium) {
-  console.warn(
-    `${CHROMIUM} not found: skipping the browser tests of the console's Webhooks screen. Install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
-  );
-}
+const describeBrowser = describeInBrowser("the console's Webhooks screen");
 
 // Screenshots to look at, never committed.
 const LOOKS = join(tmpdir(), 'console-screenshots');
@@ -65,17 +59,7 @@ describeBrowser("operator console's Webhooks screen in Chromium", () => {
     ]);
     customerId = rows[0].id;
     mkdirSync(LOOKS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       permissions: ['clipboard-read', 'clipboard-write'],

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from './support/browser';
 import request from 'supertest';
 import { admin, redeem } from './support/api';
 import { basic, DEMO_MOBILE, DEMO_TILL } from './support/credentials';
@@ -13,14 +14,7 @@ import { startTestApp, TestApp } from './support/test-app';
 // playwright-core, controls found by role and label as a person finds them. Needs
 // `npm run build` first (npm test does it) and Chromium at CHROMIUM_PATH.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const describeBrowser = haveChromium ? describe : describe.skip;
-if (!haveChromium) {
-  console.warn(
-    `${CHROMIUM} not found: skipping the browser tests of the console. Install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
-  );
-}
+const describeBrowser = describeInBrowser('the console');
 
 // Screenshots for the README go to docs/ when asked (CONSOLE_SCREENSHOTS=docs), else to a
 // temporary folder: taken on every run, committed only on purpose.
@@ -43,17 +37,7 @@ describeBrowser('operator console in Chromium', () => {
     t = await startTestApp('console', { RATE_LIMIT_PER_MINUTE: '100000' });
     mkdirSync(SHOTS, { recursive: true });
     mkdirSync(LOOKS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(15_000);
     // A fresh browser's first page and screenshot are slow (fonts, caches): warm it up.

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import request from 'supertest';
 import { DEMO_ADMIN, DEMO_MOBILE, DEMO_TILL } from '../support/credentials';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -9,14 +9,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 // every response of the service carries X-Content-Type-Options: nosniff.
 jest.setTimeout(120_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const describeBrowser = haveChromium ? describe : describe.skip;
-if (!haveChromium) {
-  console.warn(
-    `${CHROMIUM} not found: skipping the browser test of /docs. Install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
-  );
-}
+const describeBrowser = describeInBrowser('/docs');
 
 const METRICS_TOKEN = 'metrics-token-for-the-headers-test';
 
@@ -129,17 +122,7 @@ describe('security review: nosniff on every response; /docs framed by nobody', (
     const violations: string[] = [];
 
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.setDefaultTimeout(30_000);
       page.on('console', (m) => {
